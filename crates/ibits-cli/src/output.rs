@@ -1,0 +1,65 @@
+//! Shared output conventions: usage errors (exit 2), JSON on a locked stdout, progress bars that
+//! stay hidden when stderr is not a terminal.
+
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// A value that parsed but makes no sense (x <= 0, eps <= 0, unknown dataset...): exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Build an `anyhow::Error` that exits with code 2.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
+/// True when any error in the chain is a [`UsageError`].
+pub fn is_usage_error(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<UsageError>().is_some())
+}
+
+/// Write `value` as pretty JSON plus a newline on a locked stdout (a closed pipe is an error,
+/// not a panic).
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Write text to a locked stdout.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal or output is JSON.
+pub fn progress_bar(len: u64, json: bool, what: &str) -> ProgressBar {
+    if json || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} (eta {eta})")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}

@@ -1,0 +1,1 @@
+//! Pure special functions in log space.
