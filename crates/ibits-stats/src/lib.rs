@@ -15,7 +15,11 @@
 //! return plain `f64`.
 
 pub mod error;
+pub mod fit;
 pub mod law;
 pub mod special;
 
 pub use error::LawError;
+pub use law::Ncx2;
+pub use law::Sankaran;
+pub use law::{Gx2, Gx2LogCdf, Gx2Method, RubenOptions, RubenSeries, Saddlepoint, SaddlepointFormula};

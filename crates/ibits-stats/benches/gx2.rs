@@ -1,0 +1,65 @@
+//! Generalized chi-squared timings: the saddlepoint ln CDF of a 20,000-term law (the size of a
+//! Gaussian-process test set) and Ruben's series where it converges.
+//!
+//! Run: `cargo bench -p ibits-stats --bench gx2`. Results are recorded in docs/benchmarks.md
+//! ("## gx2 saddlepoint").
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ibits_stats::{Gx2, RubenOptions};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// GP-like law: weights log-uniform on [spread, 1], multiplicity k = 10 outputs, weighted
+/// non-centralities c_j ~ w_j · U(0, 20).
+fn gp_like_law(n: usize, spread: f64, seed: u64) -> Gx2 {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let weights: Vec<f64> = (0..n).map(|_| spread.powf(rng.random::<f64>())).collect();
+    let multiplicities = vec![10.0; n];
+    let weighted: Vec<f64> = weights
+        .iter()
+        .map(|w| w * 20.0 * rng.random::<f64>())
+        .collect();
+    Gx2::from_weighted_noncentralities(&weights, &multiplicities, &weighted, 0.0)
+        .expect("valid law")
+}
+
+fn bench_gx2(c: &mut Criterion) {
+    let wide = gp_like_law(20_000, 1e-6, 1);
+    let mean = wide.mean();
+    for frac in [0.05, 0.5, 0.99] {
+        let x = frac * mean;
+        c.bench_function(
+            &format!(
+                "gx2 saddlepoint ln CDF, 20000 terms (weights over 6 decades), x = {frac} mean"
+            ),
+            |b| b.iter(|| black_box(wide.saddlepoint(black_box(x)).log_cdf)),
+        );
+    }
+    let x = 0.05 * mean;
+    c.bench_function(
+        "gx2 log_cdf (saddlepoint + Ruben budget 10000, not converging), 20000 terms, x = 0.05 mean",
+        |b| b.iter(|| black_box(wide.log_cdf(black_box(x)).ln_cdf)),
+    );
+
+    // Ruben converges where the weights are close together: 20,000 terms on [0.5, 1].
+    let narrow = gp_like_law(20_000, 0.5, 2);
+    let x = 0.1 * narrow.mean();
+    let options = RubenOptions::default();
+    assert!(narrow.ruben_log_cdf(x, &options).converged);
+    c.bench_function(
+        "gx2 Ruben ln CDF (converges), 20000 terms (weights on [0.5, 1]), x = 0.1 mean",
+        |b| b.iter(|| black_box(narrow.ruben_log_cdf(black_box(x), &options).log_cdf)),
+    );
+    c.bench_function("gx2 saddlepoint ln CDF, same law and x", |b| {
+        b.iter(|| black_box(narrow.saddlepoint(black_box(x)).log_cdf))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench_gx2
+}
+criterion_main!(benches);

@@ -1,0 +1,227 @@
+//! The fitted-path estimate of the inductive bias: fit, tail, uncertainty, counting and the
+//! paper-compatible value, in one result.
+
+use serde::Serialize;
+
+use super::bootstrap::{bits_of, bootstrap_bits, delta_method_stderr, BootstrapInterval};
+use super::counting::{count_below, CountEstimate};
+use super::mle::{fit_prepared, Ncx2Fit, Prepared};
+use super::paper::{paper_compatible, PaperCompatible};
+use super::profile::{ridge_profile, RidgeProfile};
+use super::{validate_samples, FitError};
+use crate::law::Ncx2;
+
+/// Settings of [`estimate_fitted`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FitConfig {
+    /// B, bootstrap resamples (0 = no bootstrap). Default 200.
+    pub bootstrap: usize,
+    /// Seed of the bootstrap (replicate b uses stream b). Default 0.
+    pub seed: u64,
+    /// Two-sided level of the bootstrap and Clopper–Pearson intervals. Default 0.95.
+    pub confidence: f64,
+    /// Evaluate the ridge profile (identifiability check). Default true.
+    pub profile: bool,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        Self {
+            bootstrap: 200,
+            seed: 0,
+            confidence: 0.95,
+            profile: true,
+        }
+    }
+}
+
+/// The fitted-law estimate of I(eps) = -log2 P[e <= eps] from S sampled errors.
+///
+/// # Formula
+/// ```text
+/// (ν̂, λ̂, ŝ) = MLE of s·χ'²_ν(λ) on e_1..e_S              (mle)
+/// log_cdf    = ln F(eps; ν̂, λ̂, ŝ)     nats                (law::Ncx2, log space)
+/// bits       = -log_cdf / ln 2
+/// ```
+/// plus the bootstrap interval and delta-method error of the bits, the ridge profile, the
+/// counting estimate with its Clopper–Pearson interval, and the paper-compatible value (nats).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedEstimate {
+    /// The target error eps.
+    pub target: f64,
+    /// S, the number of samples.
+    pub n_samples: usize,
+    /// The maximum-likelihood fit.
+    pub fit: Ncx2Fit,
+    /// ln F(eps) under the fitted law, in nats.
+    pub log_cdf: f64,
+    /// -log2 F(eps) under the fitted law, in bits.
+    pub bits: f64,
+    /// Delta-method standard error of `bits` (bits); `None` where the observed information is
+    /// not positive definite.
+    pub stderr_bits: Option<f64>,
+    /// Percentile bootstrap interval of `bits`; `None` when B = 0.
+    pub bootstrap: Option<BootstrapInterval>,
+    /// Profile likelihood along the ridge; `None` when not requested.
+    pub profile: Option<RidgeProfile>,
+    /// The model-free count with its Clopper–Pearson interval.
+    pub count: CountEstimate,
+    /// True when the fitted interval (bootstrap, else ±1.96 standard errors, else the point)
+    /// and the counting interval do not overlap.
+    pub count_disagrees: bool,
+    /// What the paper's code reports (nats, for comparison only).
+    pub paper: PaperCompatible,
+    /// Human-readable warnings: poor identification, non-convergence, disagreement, ...
+    pub warnings: Vec<String>,
+}
+
+/// Fit s·χ'²_ν(λ) to `samples` and estimate the bits at `target`, with uncertainty.
+///
+/// # Errors
+/// [`FitError::Target`] unless `target` is finite and > 0; [`FitError::Confidence`] unless
+/// 0 < confidence < 1; the sample errors of [`super::validate_samples`];
+/// [`FitError::NoFiniteLikelihood`] if the fit fails.
+pub fn estimate_fitted(
+    samples: &[f64],
+    target: f64,
+    config: &FitConfig,
+) -> Result<FittedEstimate, FitError> {
+    if !(target.is_finite() && target > 0.0) {
+        return Err(FitError::Target(target));
+    }
+    if !(config.confidence > 0.0 && config.confidence < 1.0) {
+        return Err(FitError::Confidence(config.confidence));
+    }
+    validate_samples(samples)?;
+    let data = Prepared::new(samples);
+    let mut fit = fit_prepared(&data, None)?;
+    let mut warnings = Vec::new();
+
+    let mut profile = config.profile.then(|| ridge_profile(&data, &fit, target));
+    if let Some(better) = profile.as_ref().and_then(|p| {
+        p.points
+            .iter()
+            .find(|q| q.log_likelihood > fit.log_likelihood + 1e-6)
+            .copied()
+    }) {
+        // The profile walk found a higher likelihood than the optimiser: refit from there.
+        let warm = super::mle::working(better.dof, better.noncentrality, better.scale);
+        let refit = fit_prepared(&data, Some(warm))?;
+        if refit.log_likelihood > fit.log_likelihood {
+            fit = refit;
+            profile = Some(ridge_profile(&data, &fit, target));
+        }
+    }
+
+    let law = Ncx2::scaled(fit.dof, fit.noncentrality, fit.scale)?;
+    let log_cdf = law.log_cdf(target);
+    let bits = -log_cdf / std::f64::consts::LN_2;
+    let stderr_bits = delta_method_stderr(&fit, target);
+    let bootstrap = (config.bootstrap > 0)
+        .then(|| {
+            bootstrap_bits(
+                &data,
+                &fit,
+                target,
+                config.bootstrap,
+                config.seed,
+                config.confidence,
+            )
+        })
+        .transpose()?;
+    let count = count_below(samples, target, config.confidence)?;
+    let paper = paper_compatible(target, fit.dof, fit.noncentrality, fit.scale)?;
+
+    if !fit.converged {
+        warnings.push(format!(
+            "the maximum-likelihood fit did not meet its convergence test after {} \
+             log-likelihood evaluations; the reported law is the best one found",
+            fit.evaluations
+        ));
+    }
+    if fit.at_boundary {
+        let which = if fit.shape() == 0.0 {
+            "lambda = 0 (the central chi-squared law fits best)"
+        } else {
+            "nu -> 0 (lambda/(nu+lambda) = 1)"
+        };
+        warnings.push(format!(
+            "the fit lies on the boundary {which}; the delta-method error treats the shape as \
+             known and is too small"
+        ));
+    } else if stderr_bits.is_none() {
+        warnings.push(
+            "the observed information is not positive definite (a flat likelihood ridge): \
+             no delta-method standard error"
+                .to_string(),
+        );
+    }
+    if let Some(p) = profile.as_ref().filter(|p| p.poorly_identified) {
+        warnings.push(format!(
+            "poorly identified fit: laws within {} nats of the maximum likelihood have lambda \
+             from {:.4} to {:.4} (lambda/(nu+lambda) from {:.3} to {:.3}); across them the \
+             bits at eps = {} range from {:.4} to {:.4}, so the fitted bits are uncertain by \
+             at least that much",
+            p.drop_nats,
+            p.noncentrality_range[0],
+            p.noncentrality_range[1],
+            p.shape_range[0],
+            p.shape_range[1],
+            target,
+            p.bits_range[0],
+            p.bits_range[1]
+        ));
+    }
+    if let Some(b) = bootstrap.as_ref().filter(|b| b.failed > 0) {
+        warnings.push(format!(
+            "{} of {} bootstrap refits failed and were left out of the interval",
+            b.failed, b.replicates
+        ));
+    }
+    let fitted_interval = match (&bootstrap, stderr_bits) {
+        (Some(b), _) if b.interval_bits.iter().all(|v| !v.is_nan()) => b.interval_bits,
+        (_, Some(se)) => [bits - 1.96 * se, bits + 1.96 * se],
+        _ => [bits, bits],
+    };
+    let count_disagrees =
+        fitted_interval[1] < count.interval_bits[0] || fitted_interval[0] > count.interval_bits[1];
+    if count_disagrees {
+        warnings.push(format!(
+            "the fitted law and the count disagree: fitted {:.4} bits (interval [{:.4}, {:.4}]) \
+             but {} of {} samples are <= eps, i.e. [{:.4}, {:.4}] bits (Clopper-Pearson, {}%)",
+            bits,
+            fitted_interval[0],
+            fitted_interval[1],
+            count.proportion.successes,
+            count.proportion.trials,
+            count.interval_bits[0],
+            count.interval_bits[1],
+            100.0 * config.confidence
+        ));
+    }
+    if count.proportion.successes == 0 {
+        warnings.push(format!(
+            "no sample is <= eps: the fitted value is an extrapolation of the fitted law beyond \
+             the data (the count only says bits >= {:.4})",
+            count.interval_bits[0]
+        ));
+    }
+    debug_assert!(
+        (bits - bits_of(target, fit.dof, fit.noncentrality, fit.scale)).abs()
+            < 1e-9 * bits.abs().max(1.0)
+    );
+    Ok(FittedEstimate {
+        target,
+        n_samples: samples.len(),
+        fit,
+        log_cdf,
+        bits,
+        stderr_bits,
+        bootstrap,
+        profile,
+        count,
+        count_disagrees,
+        paper,
+        warnings,
+    })
+}
