@@ -21,4 +21,19 @@ pub enum Command {
     /// Evaluate a law (scaled non-central chi-squared, generalized chi-squared) at points:
     /// ln CDF in nats, bits, method, bracket.
     Law(commands::law::LawArgs),
+    /// Fit a scaled non-central chi-squared law to sampled test errors (CSV/TXT/.npy) and
+    /// report the bits at a target error, with bootstrap interval, count and paper value.
+    Fit(commands::fit::FitArgs),
+    /// List, inspect and verify datasets (vendored sets, IDX/CSV/.npy files, synthetic tasks).
+    Data(commands::data::DataArgs),
+    /// Run a TOML experiment grid (tasks x hypothesis spaces x sizes x targets); each finished
+    /// cell is saved at once, and re-running skips finished cells.
+    Sweep(commands::sweep::SweepArgs),
+    /// Write the report of a sweep directory: charts (PNG, SVG) and Markdown or HTML.
+    Report(commands::report::ReportArgs),
+    /// Combine shard directories of one experiment into one result set.
+    Merge(commands::merge::MergeArgs),
+    /// Estimate the inductive bias of a hypothesis space on a task: exact law (GP), the paper's
+    /// fitted estimate and counting, in bits. With no flags: GP on MNIST (n = 1000, N = 500).
+    Estimate(commands::estimate::EstimateArgs),
 }

@@ -1,0 +1,557 @@
+//! Charts drawn with plotters into PNG (bitmap backend, bundled DejaVu Sans) and SVG.
+//!
+//! Three kinds cover the report: a [`Histogram`] of sampled test errors with density curves
+//! and the target errors marked, a [`LineChart`] (with optional interval bands and log axes)
+//! for bits against a numeric axis, and a horizontal [`BarChart`] with interval whiskers for
+//! comparisons. Every chart has a title, a subtitle stating what it was computed from (n, N,
+//! k, eps), and labelled axes with units.
+//!
+//! Log axes are drawn by plotting log10 of the values on a linear axis and labelling the ticks
+//! with the original values, so one coordinate type serves every chart.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::error::ReportError;
+
+/// Font family name the charts use; [`register_bundled_font`] maps it to DejaVu Sans.
+pub const FONT: &str = "sans-serif";
+
+/// Pixel size of every chart.
+pub const SIZE: (u32, u32) = (960, 600);
+
+/// Okabe–Ito colours (distinguishable with colour-vision deficiency), then black.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+/// Register the bundled DejaVu Sans as [`FONT`] for the bitmap backend (once per process).
+/// Without a registered font, plotters' text drawing fails.
+///
+/// # Errors
+/// [`ReportError::Plot`] if the bundled font cannot be parsed (a broken build).
+pub fn register_bundled_font() -> Result<(), ReportError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok()
+            && plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold()).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ReportError::Plot { path: PathBuf::from("<font>"), message: "the bundled DejaVu Sans font did not load".into() })
+    }
+}
+
+/// The two files a chart is written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlotFiles {
+    /// PNG image.
+    pub png: PathBuf,
+    /// SVG image.
+    pub svg: PathBuf,
+}
+
+/// Something that can be drawn on any plotters backend.
+pub trait Figure {
+    /// Draw onto `root` (already cleared to white).
+    ///
+    /// # Errors
+    /// The backend's message.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+/// Draw `figure` into `dir/stem.png` and `dir/stem.svg`.
+///
+/// # Errors
+/// [`ReportError::Plot`] naming the image that failed.
+pub fn render(figure: &impl Figure, dir: &Path, stem: &str) -> Result<PlotFiles, ReportError> {
+    register_bundled_font()?;
+    std::fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    let fail = |path: &Path, message: String| ReportError::Plot { path: path.to_path_buf(), message };
+    {
+        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&png, e.to_string()))?;
+        figure.draw(&root).map_err(|m| fail(&png, m))?;
+        root.present().map_err(|e| fail(&png, e.to_string()))?;
+    }
+    {
+        let root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&svg, e.to_string()))?;
+        figure.draw(&root).map_err(|m| fail(&svg, m))?;
+        root.present().map_err(|e| fail(&svg, e.to_string()))?;
+    }
+    Ok(PlotFiles { png, svg })
+}
+
+/// Draw `figure` into an in-memory RGB buffer of [`SIZE`] (3 bytes per pixel, row-major).
+///
+/// # Errors
+/// [`ReportError::Plot`].
+pub fn render_rgb(figure: &impl Figure) -> Result<Vec<u8>, ReportError> {
+    register_bundled_font()?;
+    let fail = |message: String| ReportError::Plot { path: PathBuf::from("<memory>"), message };
+    let mut buffer = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(buffer)
+}
+
+/// Format a tick or annotation value with about three significant digits.
+pub fn format_value(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let magnitude = value.abs();
+    if !(1e-3..1e6).contains(&magnitude) {
+        return format!("{value:.2e}");
+    }
+    let decimals = (2 - magnitude.log10().floor() as i32).clamp(0, 6) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// Draw the title and subtitle in the top band and return the area below it.
+fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    let (top, body) = root.split_vertically(56);
+    let width = SIZE.0 as i32;
+    let centered = |size: u32| {
+        TextStyle::from((FONT, size).into_font()).pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ))
+    };
+    top.draw_text(title, &centered(20).color(&BLACK), (width / 2, 6)).map_err(|e| e.to_string())?;
+    top.draw_text(subtitle, &centered(14).color(&RGBColor(70, 70, 70)), (width / 2, 32)).map_err(|e| e.to_string())?;
+    Ok(body)
+}
+
+/// (min, max) of finite values, padded by `pad` of the span (or by 1 when all are equal).
+fn padded_range(values: impl Iterator<Item = f64>, pad: f64) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return None;
+    }
+    let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
+    Some((lo - pad * span, hi + pad * span))
+}
+
+/// Test errors of sampled hypotheses as a density histogram, with the exact and fitted
+/// densities and the target errors.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    /// Chart title.
+    pub title: String,
+    /// What it was computed from (n, N, k, S).
+    pub subtitle: String,
+    /// Sampled test errors.
+    pub errors: Vec<f64>,
+    /// Exact density (x, f(x)).
+    pub exact_density: Option<Vec<(f64, f64)>>,
+    /// Fitted density (x, f(x)).
+    pub fitted_density: Option<Vec<(f64, f64)>>,
+    /// Target errors to mark, with their labels.
+    pub targets: Vec<(f64, String)>,
+}
+
+impl Figure for Histogram {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let body = titled(root, &self.title, &self.subtitle)?;
+        let densities = || self.exact_density.iter().chain(self.fitted_density.iter()).flatten();
+        let x_values: Vec<f64> = if self.errors.is_empty() {
+            densities().map(|p| p.0).collect()
+        } else {
+            self.errors.clone()
+        };
+        let (x_lo, x_hi) = padded_range(x_values.iter().copied().chain(self.targets.iter().map(|t| t.0)), 0.05)
+            .ok_or("no finite test error or density point to plot")?;
+        let x_lo = x_lo.max(0.0);
+        let finite_errors: Vec<f64> = self.errors.iter().copied().filter(|e| e.is_finite()).collect();
+        let (e_lo, width, heights) = density_histogram(&finite_errors);
+        let y_hi = heights
+            .iter()
+            .copied()
+            .chain(densities().filter(|p| p.0 >= x_lo && p.0 <= x_hi).map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
+            * 1.15;
+        let y_hi = if y_hi > 0.0 { y_hi } else { 1.0 };
+
+        let mut chart = ChartBuilder::on(&body)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x_lo..x_hi, 0.0..y_hi)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("test error e(h) (mean squared error per entry)")
+            .y_desc("probability density (1 / error)")
+            .x_label_formatter(&|v| format_value(*v))
+            .y_label_formatter(&|v| format_value(*v))
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if !finite_errors.is_empty() {
+            let fill = PALETTE[5].mix(0.45).filled();
+            chart
+                .draw_series(heights.iter().enumerate().map(|(i, &h)| {
+                    let left = e_lo + i as f64 * width;
+                    Rectangle::new([(left, 0.0), (left + width, h)], fill)
+                }))
+                .map_err(|e| e.to_string())?
+                .label(format!("sampled errors (S = {})", finite_errors.len()))
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], fill));
+        }
+        for (points, label, color) in [
+            (&self.exact_density, "exact density (GP law)", PALETTE[0]),
+            (&self.fitted_density, "fitted scaled ncx2 density", PALETTE[1]),
+        ] {
+            let Some(points) = points else { continue };
+            let inside: Vec<(f64, f64)> =
+                points.iter().copied().filter(|p| p.0 >= x_lo && p.0 <= x_hi && p.1.is_finite()).collect();
+            chart
+                .draw_series(LineSeries::new(inside, color.stroke_width(3)))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        }
+        for (i, (eps, label)) in self.targets.iter().enumerate() {
+            let style = BLACK.stroke_width(2);
+            let series = chart
+                .draw_series(DashedLineSeries::new(vec![(*eps, 0.0), (*eps, y_hi)], 8, 5, style))
+                .map_err(|e| e.to_string())?;
+            if i == 0 {
+                series
+                    .label("target error eps")
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+            }
+            let y_text = y_hi * (0.96 - 0.06 * (i % 4) as f64);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!(" {label}"),
+                    (*eps, y_text),
+                    (FONT, 13).into_font().color(&BLACK),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 14))
+            .draw()
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Density histogram of `values`: (left edge, bin width, heights) with
+/// `round(sqrt(len))` bins clamped to 10..=60 spanning [min, max], each height
+/// `count / (len * width)` so that the bars integrate to 1. Empty input gives no bins.
+pub fn density_histogram(values: &[f64]) -> (f64, f64, Vec<f64>) {
+    let Some((lo, hi)) = padded_range(values.iter().copied(), 0.0) else {
+        return (0.0, 1.0, Vec::new());
+    };
+    let bins = ((values.len() as f64).sqrt().round() as usize).clamp(10, 60);
+    let (lo, width) = if hi > lo { (lo, (hi - lo) / bins as f64) } else { (lo - 0.5, 1.0 / bins as f64) };
+    let mut counts = vec![0usize; bins];
+    for v in values.iter().filter(|v| v.is_finite()) {
+        let bin = (((v - lo) / width) as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    let total = values.iter().filter(|v| v.is_finite()).count().max(1) as f64;
+    (lo, width, counts.iter().map(|&c| c as f64 / (total * width)).collect())
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    /// Solid line with markers.
+    Solid,
+    /// Dashed line (bounds).
+    Dashed,
+    /// Markers only (counting estimates).
+    Markers,
+}
+
+/// One series of a [`LineChart`].
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Legend label.
+    pub label: String,
+    /// (x, y) points, in increasing x.
+    pub points: Vec<(f64, f64)>,
+    /// Interval band (x, lower, upper); empty for none.
+    pub band: Vec<(f64, f64, f64)>,
+    /// Line style.
+    pub stroke: Stroke,
+    /// Index into [`PALETTE`].
+    pub color: usize,
+}
+
+/// y against a numeric x, with interval bands.
+#[derive(Debug, Clone)]
+pub struct LineChart {
+    /// Chart title.
+    pub title: String,
+    /// What it was computed from.
+    pub subtitle: String,
+    /// x-axis label with unit.
+    pub x_label: String,
+    /// y-axis label with unit.
+    pub y_label: String,
+    /// Log-scale x axis.
+    pub x_log: bool,
+    /// Log-scale y axis.
+    pub y_log: bool,
+    /// The series.
+    pub series: Vec<Series>,
+}
+
+impl LineChart {
+    /// True when the y values span more than a factor 30 (then a log axis reads better).
+    pub fn wide_range(values: impl Iterator<Item = f64>) -> bool {
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for v in values.filter(|v| v.is_finite() && *v > 0.0) {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        hi > 30.0 * lo
+    }
+}
+
+impl Figure for LineChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let body = titled(root, &self.title, &self.subtitle)?;
+        let map = |v: f64, log: bool| if log { if v > 0.0 { v.log10() } else { f64::NAN } } else { v };
+        let xs = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0).chain(s.band.iter().map(|b| b.0)));
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
+        let (x_lo, x_hi) = padded_range(xs.map(|v| map(v, self.x_log)), 0.05).ok_or("no finite point to plot")?;
+        let (y_lo, y_hi) = padded_range(ys.map(|v| map(v, self.y_log)), 0.08).ok_or("no finite point to plot")?;
+        let y_lo = if self.y_log { y_lo } else { y_lo.min(0.0).max(if y_lo >= 0.0 { 0.0 } else { y_lo }) };
+        let (x_log, y_log) = (self.x_log, self.y_log);
+        let x_fmt = move |v: &f64| format_value(if x_log { 10f64.powf(*v) } else { *v });
+        let y_fmt = move |v: &f64| format_value(if y_log { 10f64.powf(*v) } else { *v });
+        let mut chart = ChartBuilder::on(&body)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(84)
+            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(self.x_label.as_str())
+            .y_desc(self.y_label.as_str())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for series in &self.series {
+            let color = PALETTE[series.color % PALETTE.len()];
+            let points: Vec<(f64, f64)> = series
+                .points
+                .iter()
+                .map(|p| (map(p.0, x_log), map(p.1, y_log)))
+                .filter(|p| p.0.is_finite() && p.1.is_finite())
+                .collect();
+            if series.band.len() >= 2 {
+                let mut polygon: Vec<(f64, f64)> =
+                    series.band.iter().map(|b| (map(b.0, x_log), map(b.1, y_log))).collect();
+                polygon.extend(series.band.iter().rev().map(|b| (map(b.0, x_log), map(b.2, y_log))));
+                polygon.retain(|p| p.0.is_finite() && p.1.is_finite());
+                chart
+                    .draw_series(std::iter::once(Polygon::new(polygon, color.mix(0.18).filled())))
+                    .map_err(|e| e.to_string())?;
+            } else {
+                for b in &series.band {
+                    let (x, lo, hi) = (map(b.0, x_log), map(b.1, y_log), map(b.2, y_log));
+                    if x.is_finite() && lo.is_finite() && hi.is_finite() {
+                        chart
+                            .draw_series(std::iter::once(PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(2))))
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            let style = color.stroke_width(2);
+            let legend_stroke = series.stroke;
+            let annotated = match series.stroke {
+                Stroke::Solid => chart.draw_series(LineSeries::new(points.clone(), style)).map_err(|e| e.to_string())?,
+                Stroke::Dashed => chart
+                    .draw_series(DashedLineSeries::new(points.clone(), 9, 6, style))
+                    .map_err(|e| e.to_string())?,
+                Stroke::Markers => chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 5, style)))
+                    .map_err(|e| e.to_string())?,
+            };
+            annotated.label(series.label.as_str()).legend(move |(x, y)| match legend_stroke {
+                Stroke::Markers => PathElement::new(vec![(x + 6, y), (x + 12, y)], color.stroke_width(6)),
+                _ => PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)),
+            });
+            if series.stroke != Stroke::Markers {
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 14))
+            .draw()
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// One bar of a [`BarChart`].
+#[derive(Debug, Clone)]
+pub struct Bar {
+    /// Category label.
+    pub label: String,
+    /// Bar length.
+    pub value: f64,
+    /// Interval (lower, upper), if any.
+    pub interval: Option<(f64, f64)>,
+    /// Index into [`PALETTE`] (e.g. by estimate kind).
+    pub color: usize,
+}
+
+/// Horizontal bars with interval whiskers.
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    /// Chart title.
+    pub title: String,
+    /// What it was computed from.
+    pub subtitle: String,
+    /// Value-axis label with unit.
+    pub value_label: String,
+    /// Bars, top to bottom.
+    pub bars: Vec<Bar>,
+    /// Legend: (palette index, meaning).
+    pub legend: Vec<(usize, String)>,
+}
+
+impl Figure for BarChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let body = titled(root, &self.title, &self.subtitle)?;
+        if self.bars.is_empty() {
+            return Err("no bar to draw".into());
+        }
+        let top = self
+            .bars
+            .iter()
+            .flat_map(|b| std::iter::once(b.value).chain(b.interval.map(|i| i.1)))
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        let x_hi = if top > 0.0 { top * 1.12 } else { 1.0 };
+        let count = self.bars.len();
+        let longest = self.bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0);
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let y_fmt = move |v: &SegmentValue<usize>| match v {
+            SegmentValue::CenterOf(i) if *i < count => labels[count - 1 - *i].clone(),
+            _ => String::new(),
+        };
+        let mut chart = ChartBuilder::on(&body)
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size((longest as u32 * 8 + 16).clamp(60, 420))
+            .build_cartesian_2d(0.0..x_hi, (0..count - 1).into_segmented())
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(count)
+            .x_desc(self.value_label.as_str())
+            .x_label_formatter(&|v| format_value(*v))
+            .y_label_formatter(&y_fmt)
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (row, bar) in self.bars.iter().enumerate() {
+            let slot = count - 1 - row;
+            let color = PALETTE[bar.color % PALETTE.len()];
+            let mut rect = Rectangle::new(
+                [(0.0, SegmentValue::Exact(slot)), (bar.value.max(0.0), SegmentValue::Exact(slot + 1))],
+                color.mix(0.75).filled(),
+            );
+            rect.set_margin(8, 8, 0, 0);
+            chart.draw_series(std::iter::once(rect)).map_err(|e| e.to_string())?;
+            if let Some((lo, hi)) = bar.interval {
+                let whisker = BLACK.stroke_width(2);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(lo, SegmentValue::CenterOf(slot)), (hi, SegmentValue::CenterOf(slot))],
+                        whisker,
+                    )))
+                    .map_err(|e| e.to_string())?;
+            }
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!(" {}", format_value(bar.value)),
+                    (bar.interval.map_or(bar.value, |i| i.1.max(bar.value)), SegmentValue::CenterOf(slot)),
+                    (FONT, 13).into_font().color(&BLACK),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        for (color, meaning) in &self.legend {
+            let color = PALETTE[*color % PALETTE.len()];
+            chart
+                .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<usize>)>>())
+                .map_err(|e| e.to_string())?
+                .label(meaning.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.75).filled()));
+        }
+        if !self.legend.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font((FONT, 14))
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,92 @@
+//! Errors of the ibits crate. Every variant carries the offending value and states the allowed
+//! range or the fix.
+
+/// Everything that can go wrong while estimating inductive bias.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A kernel parameter or input is invalid.
+    #[error(transparent)]
+    Kernel(#[from] ibits_kernels::KernelError),
+    /// A network, training or sampling setting is invalid (trained-network spaces).
+    #[error(transparent)]
+    Network(#[from] ibits_nn::NnError),
+    /// The scaled non-central chi-squared fit could not be made (fitted path).
+    #[error("fitted law: {0}")]
+    Fit(#[from] ibits_stats::fit::FitError),
+    /// A model class could not be trained or evaluated.
+    #[error(transparent)]
+    Model(#[from] crate::models::ModelError),
+    /// A law could not be built or evaluated.
+    #[error("law of the test error: {0}")]
+    Law(String),
+    /// Two arrays that must agree in shape do not.
+    #[error("{what}: got {got}, expected {expected}")]
+    Shape {
+        /// Which array and dimension.
+        what: &'static str,
+        /// Size found.
+        got: usize,
+        /// Size required.
+        expected: usize,
+    },
+    /// The task has no training points, no test points or no outputs.
+    #[error("{what} is empty; need at least 1")]
+    Empty {
+        /// Which part of the task.
+        what: &'static str,
+    },
+    /// A target error is not finite and > 0.
+    #[error("target error eps must be finite and > 0, got {0}")]
+    Target(f64),
+    /// A relative target is not finite and > 0.
+    #[error("relative target (fraction of the mean test error) must be finite and > 0, got {0}")]
+    RelativeTarget(f64),
+    /// K_XX + jitter I did not factorize for any jitter up to the maximum.
+    #[error(
+        "K_XX is not positive definite even with jitter {max_jitter:.3e} (mean diagonal {mean_diagonal:.3e}); \
+         the kernel is degenerate on the training inputs (duplicate points, or a linear/polynomial kernel with \
+         more points than features): use fewer training points or another kernel"
+    )]
+    NotPositiveDefinite {
+        /// Largest jitter tried (absolute).
+        max_jitter: f64,
+        /// Mean of the diagonal of K_XX.
+        mean_diagonal: f64,
+    },
+    /// The tridiagonal QL iteration did not converge.
+    #[error("eigendecomposition of the posterior covariance did not converge at eigenvalue {index}")]
+    EigenNotConverged {
+        /// Index of the eigenvalue being sought.
+        index: usize,
+    },
+    /// The run would need more memory than is available.
+    #[error(
+        "n = {n_train}, N = {n_test} needs about {needed_gib:.2} GiB but only {available_gib:.2} GiB is available; \
+         the largest sizes that fit are n = N = {max_square}, or n = {max_train} with N = {n_test}"
+    )]
+    InsufficientMemory {
+        /// Training points asked for.
+        n_train: usize,
+        /// Test points asked for.
+        n_test: usize,
+        /// Estimated need, GiB.
+        needed_gib: f64,
+        /// Available, GiB.
+        available_gib: f64,
+        /// Largest n = N that fits.
+        max_square: usize,
+        /// Largest n that fits at the requested N (0 if none).
+        max_train: usize,
+    },
+    /// A sampling or fitting option is out of range.
+    #[error("{what} must be {allowed}, got {got}")]
+    Option {
+        /// Which option.
+        what: &'static str,
+        /// Allowed range.
+        allowed: &'static str,
+        /// Value given.
+        got: String,
+    },
+}

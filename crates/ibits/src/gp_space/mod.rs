@@ -1,0 +1,512 @@
+//! The Gaussian-process hypothesis space and its exact law (DESIGN.md section 2a).
+//!
+//! Hypotheses are draws of a GP with kernel k conditioned to interpolate the training set; on
+//! the N test inputs they are Gaussian, one independent draw per output column:
+//!
+//! ```text
+//! mu    = K_TX (K_XX + delta I)^-1 Y                              (N x k)
+//! Sigma = K_TT - K_TX (K_XX + delta I)^-1 K_XT                    (N x N)
+//! e     = 1/(N k) sum_{i,c} (f_c(x_i) - y_ic)^2  ~  sum_j (l_j/(N k)) chi'^2_k(||B_j||^2 / l_j)
+//! bits  = -log2 P[e <= eps]
+//! ```
+//! with Sigma = U diag(l) U^T, B = U^T (mu - Y_T) and delta the reported jitter.
+//!
+//! The phases live in their own files, in the order they run: [`resources`] (memory and time
+//! before anything is allocated), [`posterior`] (jittered Cholesky, mu, Sigma), [`spectrum`]
+//! (eigenvalues and rotated residual without eigenvectors), [`law`] (the generalized
+//! chi-squared law and its tail) and [`sampled`] (posterior samples of e for the paper's fitted
+//! estimator and for counting).
+//!
+//! # Reference
+//! Boopathy, Yue, Hwang, Iyer & Fiete (2024), "Towards Exact Computation of Inductive Bias",
+//! IJCAI, section 4; Rasmussen & Williams (2006), GPML, eq. (2.19).
+
+#![allow(non_snake_case)] // K_XX, K_XT, K_TT as in the formulas above.
+
+pub mod law;
+pub mod posterior;
+pub mod resources;
+pub mod sampled;
+pub mod spectrum;
+
+use std::time::Instant;
+
+use ibits_kernels::{cross_gram, gram, Kernel, Rbf, MEDIAN_HEURISTIC_POINTS};
+use ibits_stats::RubenOptions;
+use faer_ext::IntoFaer;
+use ndarray::ArrayView2;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::fitted::{fit_errors, FitOptions, FittedLaw, FittedBits};
+use crate::target::Target;
+pub use law::ExactBits;
+pub use posterior::JitterPolicy;
+pub use resources::{available_memory, ProblemSize, ResourceEstimate};
+pub use spectrum::Spectrum;
+
+/// The task as the GP path sees it: training and test inputs (rows are points) and targets
+/// (one-hot rows for classification).
+#[derive(Debug, Clone, Copy)]
+pub struct GpData<'a> {
+    /// X, n x d.
+    pub x_train: ArrayView2<'a, f64>,
+    /// Y, n x k.
+    pub y_train: ArrayView2<'a, f64>,
+    /// X_T, N x d.
+    pub x_test: ArrayView2<'a, f64>,
+    /// Y_T, N x k.
+    pub y_test: ArrayView2<'a, f64>,
+}
+
+impl<'a> GpData<'a> {
+    /// Views of a loaded task.
+    pub fn from_task(task: &'a ibits_data::Task) -> Self {
+        Self {
+            x_train: task.x_train.view(),
+            y_train: task.y_train.view(),
+            x_test: task.x_test.view(),
+            y_test: task.y_test.view(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let (n, d) = self.x_train.dim();
+        let (nt, k) = self.y_test.dim();
+        if n == 0 {
+            return Err(Error::Empty { what: "training set" });
+        }
+        if nt == 0 {
+            return Err(Error::Empty { what: "test set" });
+        }
+        if k == 0 {
+            return Err(Error::Empty { what: "outputs" });
+        }
+        let checks = [
+            ("rows of y_train (training points)", self.y_train.nrows(), n),
+            ("columns of y_train (outputs)", self.y_train.ncols(), k),
+            ("rows of x_test (test points)", self.x_test.nrows(), nt),
+            ("columns of x_test (features)", self.x_test.ncols(), d),
+        ];
+        for (what, got, expected) in checks {
+            if got != expected {
+                return Err(Error::Shape { what, got, expected });
+            }
+        }
+        for (what, values) in [("y_train", self.y_train), ("y_test", self.y_test)] {
+            if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+                return Err(Error::Option { what, allowed: "finite values", got: v.to_string() });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The kernel of the space, possibly with a bandwidth to be set from the training inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KernelSpec {
+    /// A fully specified kernel.
+    Fixed(Kernel),
+    /// RBF whose bandwidth is the median pairwise distance among the first
+    /// [`MEDIAN_HEURISTIC_POINTS`] training inputs.
+    RbfMedian {
+        /// Amplitude (prior variance).
+        amplitude: f64,
+    },
+}
+
+impl KernelSpec {
+    /// The concrete kernel and, when a rule set a parameter, a description of the rule.
+    ///
+    /// # Errors
+    /// As [`ibits_kernels::median_pairwise_distance`] and [`Rbf::new`].
+    pub fn resolve(&self, x_train: ArrayView2<'_, f64>) -> Result<(Kernel, Option<String>), Error> {
+        match *self {
+            KernelSpec::Fixed(k) => Ok((k, None)),
+            KernelSpec::RbfMedian { amplitude } => {
+                let rbf = Rbf::with_median_bandwidth(x_train, amplitude)?;
+                let m = x_train.nrows().min(MEDIAN_HEURISTIC_POINTS);
+                Ok((Kernel::Rbf(rbf), Some(format!("median pairwise Euclidean distance over the first {m} training inputs"))))
+            }
+        }
+    }
+}
+
+/// Options of a GP estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpOptions {
+    /// Jitter added to K_XX.
+    pub jitter: JitterPolicy,
+    /// Also compute the bits with 10x the jitter (repeats the factorizations).
+    pub jitter_check: bool,
+    /// Posterior samples S for the paper's fitted estimator and for counting (0 = skip).
+    pub samples: usize,
+    /// Seed of the posterior samples and of the bootstrap.
+    pub seed: u64,
+    /// Settings of the fitted path (bootstrap size, confidence).
+    pub fit: FitOptions,
+    /// Ruben's series settings for the exact tail.
+    pub ruben: RubenOptions,
+    /// Memory available for the run, bytes; `None` reads MemAvailable from /proc/meminfo.
+    pub memory_limit: Option<u64>,
+}
+
+impl Default for GpOptions {
+    fn default() -> Self {
+        Self {
+            jitter: JitterPolicy::default(),
+            jitter_check: true,
+            samples: 10_000,
+            seed: 0,
+            fit: FitOptions::default(),
+            ruben: RubenOptions::default(),
+            memory_limit: None,
+        }
+    }
+}
+
+/// Stages of a GP estimate, reported to the progress callback as they start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum GpStage {
+    /// Kernel blocks K_XX, K_XT, K_TT.
+    Kernel,
+    /// Cholesky, mu and Sigma.
+    Posterior,
+    /// Tridiagonalisation and eigenvalues of Sigma.
+    Spectrum,
+    /// Exact tail at each target.
+    ExactLaw,
+    /// Posterior, spectrum and tail again with 10x jitter.
+    JitterCheck,
+    /// Posterior samples of the test error.
+    Sampling,
+    /// Scaled-ncx2 fit, bootstrap and counting.
+    Fitting,
+}
+
+/// Seconds spent in each stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct GpTiming {
+    /// Kernel blocks.
+    pub kernel_s: f64,
+    /// Cholesky with jitter, mu, Sigma.
+    pub posterior_s: f64,
+    /// Tridiagonalisation, eigenvalues, rotated residual.
+    pub spectrum_s: f64,
+    /// Building the law and its tail at every target.
+    pub exact_law_s: f64,
+    /// The 10x-jitter repetition.
+    pub jitter_check_s: f64,
+    /// Posterior samples.
+    pub sampling_s: f64,
+    /// Fit, bootstrap, counting.
+    pub fitting_s: f64,
+    /// Everything.
+    pub total_s: f64,
+}
+
+/// Shape of the exact law.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LawSummary {
+    /// Random terms (eigen-directions with a weight above round-off).
+    pub terms: usize,
+    /// Total degrees of freedom sum_j m_j.
+    pub total_dof: f64,
+    /// Constant part of e from zero-variance directions.
+    pub offset: f64,
+    /// Smallest and largest weight l_j / (N k).
+    pub weight_range: [f64; 2],
+}
+
+/// Everything reported at one target error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetEstimate {
+    /// The target as given.
+    pub target: Target,
+    /// eps (mean squared error over N k entries).
+    pub eps: f64,
+    /// How eps was chosen ("absolute" or "r x mean error").
+    pub eps_rule: String,
+    /// Exact law: bits by saddlepoint / Ruben / Chernoff.
+    pub exact: ExactBits,
+    /// Exact bits with 10x the jitter (sensitivity check), when computed.
+    pub bits_jitter_x10: Option<f64>,
+    /// The paper's estimator on the same space (fitted scaled ncx2), when sampled.
+    pub fitted: Option<FittedBits>,
+    /// Counting the sampled errors at or below eps, when sampled.
+    pub counted: Option<ibits_stats::fit::CountEstimate>,
+}
+
+/// Posterior samples and the law fitted to them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampledSummary {
+    /// Number of posterior samples S.
+    pub samples: usize,
+    /// Seed (sample i uses stream i of ChaCha8 seeded with it).
+    pub seed: u64,
+    /// Sample mean of the test errors (compare with the exact mean error).
+    pub sample_mean_error: f64,
+    /// The fitted scaled ncx2.
+    pub fitted_law: FittedLaw,
+}
+
+/// The result of a GP estimate: bits at each target with every diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GpEstimate {
+    /// Hypothesis space: always "gp".
+    pub space: &'static str,
+    /// Kernel with all its parameters.
+    pub kernel: Kernel,
+    /// The kernel in words, e.g. `rbf(bandwidth=9.5, amplitude=1)`.
+    pub kernel_description: String,
+    /// How a kernel parameter was set from the data, if one was.
+    pub kernel_rule: Option<String>,
+    /// Training points n.
+    pub n_train: usize,
+    /// Test points N.
+    pub n_test: usize,
+    /// Outputs k.
+    pub outputs: usize,
+    /// Input features d.
+    pub input_dim: usize,
+    /// Unit of every `*bits*` field.
+    pub unit: &'static str,
+    /// Absolute jitter added to diag(K_XX).
+    pub jitter: f64,
+    /// Jitter relative to the mean of diag(K_XX).
+    pub jitter_relative: f64,
+    /// Factorization attempts before one succeeded.
+    pub jitter_attempts: usize,
+    /// Negative eigenvalues of Sigma clipped to 0.
+    pub clipped_eigenvalues: usize,
+    /// Sum of their magnitudes.
+    pub clipped_mass: f64,
+    /// clipped_mass / trace(Sigma).
+    pub clipped_mass_relative: f64,
+    /// E[e] over the space (the mean test error).
+    pub mean_error: f64,
+    /// Test error of the posterior mean mu.
+    pub posterior_mean_error: f64,
+    /// Shape of the exact law.
+    pub law: LawSummary,
+    /// One entry per target.
+    pub targets: Vec<TargetEstimate>,
+    /// Posterior samples and fitted law, when S > 0.
+    pub sampled: Option<SampledSummary>,
+    /// Memory and time estimated before the run.
+    pub resources: ResourceEstimate,
+    /// Memory the run was allowed, bytes, when known.
+    pub available_bytes: Option<u64>,
+    /// Rayon worker threads.
+    pub threads: usize,
+    /// Seconds per stage.
+    pub timing: GpTiming,
+    /// Things the reader should know (large jitter, clipped mass, poorly identified fit...).
+    pub warnings: Vec<String>,
+}
+
+/// Everything the exact path derives from one posterior.
+struct ExactPath {
+    spectrum: Spectrum,
+    law: ibits_stats::Gx2,
+}
+
+fn exact_path(
+    L: faer::MatRef<'_, f64>,
+    jitter: f64,
+    K_XT: faer::MatRef<'_, f64>,
+    K_TT: faer::MatRef<'_, f64>,
+    data: &GpData<'_>,
+    timing: Option<&mut GpTiming>,
+) -> Result<ExactPath, Error> {
+    let start = Instant::now();
+    let post = posterior::posterior_from_factor(L, jitter, K_XT, K_TT, data.y_train.into_faer());
+    let y_test = data.y_test.into_faer();
+    let residual = faer::Mat::<f64>::from_fn(post.mean.nrows(), post.mean.ncols(), |i, c| post.mean[(i, c)] - y_test[(i, c)]);
+    let t_post = start.elapsed().as_secs_f64();
+    let spectrum = spectrum::spectrum(post.cov, residual.as_ref())?;
+    let t_spec = start.elapsed().as_secs_f64() - t_post;
+    if let Some(t) = timing {
+        t.posterior_s += t_post;
+        t.spectrum_s += t_spec;
+    }
+    let law = law::error_law(&spectrum)?;
+    Ok(ExactPath { spectrum, law })
+}
+
+/// Estimate the inductive bias of the GP hypothesis space at each target.
+///
+/// `progress` is called with each stage as it starts.
+///
+/// # Errors
+/// - [`Error::Shape`] / [`Error::Empty`] for inconsistent data;
+/// - [`Error::InsufficientMemory`] before any allocation when the run would not fit;
+/// - [`Error::Kernel`] for invalid kernel parameters or non-finite inputs;
+/// - [`Error::NotPositiveDefinite`] when K_XX does not factorize with jitter up to the maximum;
+/// - [`Error::Law`] when Sigma vanishes; [`Error::Option`] for a fit option out of range.
+pub fn estimate_gp(
+    data: &GpData<'_>,
+    kernel: &KernelSpec,
+    targets: &[Target],
+    options: &GpOptions,
+    progress: &mut dyn FnMut(GpStage),
+) -> Result<GpEstimate, Error> {
+    let total = Instant::now();
+    data.validate()?;
+    if targets.is_empty() {
+        return Err(Error::Option { what: "targets", allowed: "at least one target", got: "none".into() });
+    }
+    let (n, d) = data.x_train.dim();
+    let (nt, k) = data.y_test.dim();
+    let threads = rayon::current_num_threads();
+    let size = ProblemSize { n_train: n, n_test: nt, input_dim: d, outputs: k, samples: options.samples, jitter_check: options.jitter_check };
+    let resources = size.estimate(threads);
+    let available_bytes = options.memory_limit.or_else(available_memory);
+    if let Some(limit) = available_bytes {
+        size.check_memory(limit)?;
+    }
+    let mut timing = GpTiming::default();
+    let mut warnings = Vec::new();
+
+    progress(GpStage::Kernel);
+    let start = Instant::now();
+    let (kernel, kernel_rule) = kernel.resolve(data.x_train)?;
+    let K_XX = gram(&kernel, data.x_train)?;
+    let K_XT = cross_gram(&kernel, data.x_train, data.x_test)?;
+    let K_TT = gram(&kernel, data.x_test)?;
+    timing.kernel_s = start.elapsed().as_secs_f64();
+
+    progress(GpStage::Posterior);
+    let start = Instant::now();
+    let chol = posterior::jittered_cholesky(K_XX.as_ref(), options.jitter)?;
+    timing.posterior_s = start.elapsed().as_secs_f64();
+    let mean_diag = (0..n).map(|i| K_XX[(i, i)]).sum::<f64>() / n as f64;
+    progress(GpStage::Spectrum);
+    let main = exact_path(chol.factor.as_ref(), chol.jitter, K_XT.as_ref(), K_TT.as_ref(), data, Some(&mut timing))?;
+    drop(chol.factor);
+
+    progress(GpStage::ExactLaw);
+    let start = Instant::now();
+    let mean_error = law::mean_error(&main.spectrum);
+    let posterior_mean_error = law::posterior_mean_error(&main.spectrum);
+    let eps: Vec<f64> = targets.iter().map(|t| t.resolve(mean_error)).collect();
+    let exact: Vec<ExactBits> = eps.iter().map(|&e| law::exact_bits(&main.law, e, &options.ruben)).collect();
+    timing.exact_law_s = start.elapsed().as_secs_f64();
+
+    let mut jitter_x10 = vec![None; targets.len()];
+    if options.jitter_check {
+        progress(GpStage::JitterCheck);
+        let start = Instant::now();
+        let jitter = 10.0 * chol.jitter;
+        if let Some(factor) = posterior::try_cholesky(K_XX.as_ref(), jitter) {
+            let check = exact_path(factor.as_ref(), jitter, K_XT.as_ref(), K_TT.as_ref(), data, None)?;
+            for (slot, &e) in jitter_x10.iter_mut().zip(&eps) {
+                *slot = Some(law::exact_bits(&check.law, e, &options.ruben).bits);
+            }
+        } else {
+            warnings.push(format!("K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"));
+        }
+        timing.jitter_check_s = start.elapsed().as_secs_f64();
+    }
+    drop((K_XX, K_XT, K_TT));
+
+    let mut fitted = vec![None; targets.len()];
+    let mut counted = vec![None; targets.len()];
+    let mut sampled = None;
+    if options.samples > 0 {
+        progress(GpStage::Sampling);
+        let start = Instant::now();
+        let errors = sampled::sample_errors(&main.spectrum, options.samples, options.seed);
+        timing.sampling_s = start.elapsed().as_secs_f64();
+        progress(GpStage::Fitting);
+        let start = Instant::now();
+        let fit = fit_errors(&errors, &eps, options.seed, &options.fit)?;
+        timing.fitting_s = start.elapsed().as_secs_f64();
+        warnings.extend(fit.warnings.iter().cloned());
+        for (i, bits) in fit.bits.into_iter().enumerate() {
+            fitted[i] = Some(bits);
+        }
+        for (i, count) in fit.counted.into_iter().enumerate() {
+            counted[i] = Some(count);
+        }
+        sampled = Some(SampledSummary {
+            samples: options.samples,
+            seed: options.seed,
+            sample_mean_error: errors.iter().sum::<f64>() / errors.len() as f64,
+            fitted_law: fit.law,
+        });
+    }
+
+    let sp = &main.spectrum;
+    let clipped_mass_relative = if sp.trace > 0.0 { sp.clipped_mass / sp.trace } else { 0.0 };
+    let jitter_relative = chol.jitter / mean_diag;
+    if jitter_relative > 1e-6 {
+        warnings.push(format!(
+            "jitter {:.2e} x mean diagonal was needed to factorize K_XX: the GP no longer interpolates the training set exactly",
+            jitter_relative
+        ));
+    }
+    if clipped_mass_relative > 1e-8 {
+        warnings.push(format!("negative eigenvalues of Sigma clipped: {:.2e} of its trace", clipped_mass_relative));
+    }
+    for (e, (x, check)) in eps.iter().zip(exact.iter().zip(&jitter_x10)) {
+        if let Some(b10) = check {
+            if (b10 - x.bits).abs() > 0.01 * x.bits.abs().max(1.0) {
+                warnings.push(format!(
+                    "at eps = {e:.4e} the bits move from {:.4} to {:.4} with 10x jitter: the deep tail depends on the smallest eigenvalues",
+                    x.bits, b10
+                ));
+            }
+        }
+    }
+    let targets = targets
+        .iter()
+        .zip(eps)
+        .zip(exact)
+        .zip(jitter_x10.into_iter().zip(fitted.into_iter().zip(counted)))
+        .map(|(((t, e), x), (j, (f, c)))| TargetEstimate {
+            target: *t,
+            eps: e,
+            eps_rule: t.describe(),
+            exact: x,
+            bits_jitter_x10: j,
+            fitted: f,
+            counted: c,
+        })
+        .collect();
+    timing.total_s = total.elapsed().as_secs_f64();
+    Ok(GpEstimate {
+        space: "gp",
+        kernel,
+        kernel_description: kernel.to_string(),
+        kernel_rule,
+        n_train: n,
+        n_test: nt,
+        outputs: k,
+        input_dim: d,
+        unit: "bits",
+        jitter: chol.jitter,
+        jitter_relative,
+        jitter_attempts: chol.attempts,
+        clipped_eigenvalues: sp.clipped_count,
+        clipped_mass: sp.clipped_mass,
+        clipped_mass_relative,
+        mean_error,
+        posterior_mean_error,
+        law: LawSummary {
+            terms: main.law.num_terms(),
+            total_dof: main.law.total_dof(),
+            offset: main.law.offset(),
+            weight_range: [main.law.min_weight(), main.law.max_weight()],
+        },
+        targets,
+        sampled,
+        resources,
+        available_bytes,
+        threads,
+        timing,
+        warnings,
+    })
+}
