@@ -36,4 +36,7 @@ pub enum Command {
     /// Estimate the inductive bias of a hypothesis space on a task: exact law (GP), the paper's
     /// fitted estimate and counting, in bits. With no flags: GP on MNIST (n = 1000, N = 500).
     Estimate(commands::estimate::EstimateArgs),
+    /// Inductive bias provided by model classes (ridge, k-NN, GP means, MLPs of several widths
+    /// and depths) relative to a hypothesis space: model class, its test error, bits.
+    Models(commands::models::ModelsArgs),
 }

@@ -114,7 +114,13 @@ fn json_report_has_the_fields_and_consistent_numbers() {
     );
     let interval = json["interval_bits"].as_array().unwrap();
     assert_eq!(interval.len(), 2);
-    assert!(interval[0].as_f64().unwrap() <= interval[1].as_f64().unwrap());
+    let (lo, hi) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    assert!(lo <= bits && bits <= hi, "[{lo}, {hi}] around {bits}");
+    // The reported interval contains the percentile bootstrap and bits ± 1.96 se.
+    let se = json["stderr_bits"].as_f64().unwrap();
+    let boot = json["bootstrap_interval_bits"].as_array().unwrap();
+    assert!(lo <= boot[0].as_f64().unwrap() && boot[1].as_f64().unwrap() <= hi);
+    assert!(lo <= bits - 1.959 * se && bits + 1.959 * se <= hi);
     let below = samples.iter().filter(|&&x| x <= eps).count();
     assert_eq!(json["count_below"], below);
     assert!(json["paper_nats"].as_f64().unwrap() > 0.0);
@@ -167,7 +173,7 @@ fn npy_and_text_give_the_same_fit() {
     };
     let (a, b) = (run(&txt), run(&npy));
     assert_eq!(a["bits"], b["bits"]);
-    assert_eq!(a["interval_bits"], serde_json::Value::Null);
+    assert_eq!(a["bootstrap_interval_bits"], serde_json::Value::Null);
 }
 
 /// Run `ibits fit` on `content` written to a file named `name`; expect exit code 2 and a

@@ -25,7 +25,14 @@ fn sweep(dir: &Path) -> std::path::PathBuf {
     let experiment = dir.join("exp.toml");
     std::fs::write(&experiment, EXPERIMENT).unwrap();
     let out = dir.join("out");
-    Command::cargo_bin("ibits").unwrap().arg("sweep").arg(&experiment).arg("--out").arg(&out).assert().success();
+    Command::cargo_bin("ibits")
+        .unwrap()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
     out
 }
 
@@ -33,8 +40,18 @@ fn sweep(dir: &Path) -> std::path::PathBuf {
 fn markdown_and_html_reports_render_with_charts() {
     let tmp = tempfile::tempdir().unwrap();
     let out = sweep(tmp.path());
-    let output = Command::cargo_bin("ibits").unwrap().arg("report").arg(&out).arg("--json").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::cargo_bin("ibits")
+        .unwrap()
+        .arg("report")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let files: Value = serde_json::from_slice(&output.stdout).unwrap();
     let markdown = std::fs::read_to_string(files["document"].as_str().unwrap()).unwrap();
     let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with('#')).collect();
@@ -55,22 +72,50 @@ fn markdown_and_html_reports_render_with_charts() {
     );
     // 8 cells with 3 targets: one bits-vs-eps chart per cell, comparisons for each of the
     // 2 sizes x 3 targets, bits vs n for 3 targets, bits vs dimension for 3 targets.
-    let png: Vec<&str> = files["png"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-    for stem in ["bits-vs-eps-cell-0000", "compare-01", "compare-06", "bits-vs-n-03", "bits-vs-dim-03"] {
-        assert!(png.iter().any(|p| p.ends_with(&format!("{stem}.png"))), "no {stem}.png in {png:?}");
+    let png: Vec<&str> = files["png"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    for stem in [
+        "bits-vs-eps-cell-0000",
+        "compare-01",
+        "compare-06",
+        "bits-vs-n-03",
+        "bits-vs-dim-03",
+    ] {
+        assert!(
+            png.iter().any(|p| p.ends_with(&format!("{stem}.png"))),
+            "no {stem}.png in {png:?}"
+        );
     }
     for path in &png {
         let bytes = std::fs::read(path).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "{path}: {} bytes", bytes.len());
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{path}: {} bytes",
+            bytes.len()
+        );
     }
     for path in files["svg"].as_array().unwrap() {
         let svg = std::fs::read_to_string(path.as_str().unwrap()).unwrap();
-        assert!(svg.contains("inductive bias (bits)") || svg.contains("test error e(h)"), "{path} has no axis label");
+        assert!(
+            svg.contains("inductive bias (bits") || svg.contains("test error e(h)"),
+            "{path} has no axis label"
+        );
         assert!(svg.contains("N = 30"), "{path} does not state N");
     }
     assert!(markdown.contains("| n | N | k | eps |"));
 
-    let html = Command::cargo_bin("ibits").unwrap().arg("report").arg(&out).arg("--format").arg("html").output().unwrap();
+    let html = Command::cargo_bin("ibits")
+        .unwrap()
+        .arg("report")
+        .arg(&out)
+        .arg("--format")
+        .arg("html")
+        .output()
+        .unwrap();
     assert!(html.status.success());
     let page = std::fs::read_to_string(out.join("report/report.html")).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>") && page.matches("<svg").count() == png.len());
@@ -79,7 +124,12 @@ fn markdown_and_html_reports_render_with_charts() {
 #[test]
 fn reporting_a_directory_that_is_not_a_sweep_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("ibits").unwrap().arg("report").arg(tmp.path()).output().unwrap();
+    let output = Command::cargo_bin("ibits")
+        .unwrap()
+        .arg("report")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a sweep directory"));
 }

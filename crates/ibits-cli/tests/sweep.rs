@@ -25,8 +25,8 @@ test_n = [25]
 eps_relative = [0.5, 0.8]
 
 [settings]
-samples = 200
-bootstrap = 10
+samples = 100
+bootstrap = 0
 "#;
 
 /// A grid whose cells take a moment each, for the kill tests: 24 cells.
@@ -40,8 +40,8 @@ test_n = [120]
 eps_relative = [0.5]
 
 [settings]
-samples = 3000
-bootstrap = 30
+samples = 500
+bootstrap = 0
 "#;
 
 fn ibits() -> Command {
@@ -62,13 +62,18 @@ fn results(dir: &Path) -> BTreeMap<String, Value> {
         let mut value: Value = serde_json::from_str(line).unwrap();
         let id = value["id"].as_str().unwrap().to_string();
         value.as_object_mut().unwrap().remove("wall_s");
-        assert!(by_id.insert(id.clone(), value).is_none(), "cell {id} appears twice");
+        assert!(
+            by_id.insert(id.clone(), value).is_none(),
+            "cell {id} appears twice"
+        );
     }
     by_id
 }
 
 fn line_count(dir: &Path) -> usize {
-    std::fs::read_to_string(dir.join("results.jsonl")).map(|t| t.lines().count()).unwrap_or(0)
+    std::fs::read_to_string(dir.join("results.jsonl"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
 }
 
 #[test]
@@ -76,37 +81,80 @@ fn a_sweep_runs_every_cell_and_a_rerun_skips_them() {
     let tmp = tempfile::tempdir().unwrap();
     let experiment = write(tmp.path(), "small.toml", SMALL);
     let out = tmp.path().join("out");
-    let output = ibits().arg("sweep").arg(&experiment).arg("--out").arg(&out).arg("--json").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!((summary["grid_cells"].as_u64(), summary["ran"].as_u64()), (Some(8), Some(8)));
+    assert_eq!(
+        (summary["grid_cells"].as_u64(), summary["ran"].as_u64()),
+        (Some(8), Some(8))
+    );
     let first = results(&out);
     assert_eq!(first.len(), 8);
     for result in first.values() {
         let record = &result["record"];
-        assert_eq!((record["n"].as_u64().is_some(), record["test_n"].as_u64(), record["k"].as_u64()), (true, Some(25), Some(2)));
+        assert_eq!(
+            (
+                record["n"].as_u64().is_some(),
+                record["test_n"].as_u64(),
+                record["k"].as_u64()
+            ),
+            (true, Some(25), Some(2))
+        );
         for estimate in record["estimates"].as_array().unwrap() {
             let exact = estimate["exact_bits"].as_f64().unwrap();
             let chernoff = estimate["chernoff_bits"].as_f64().unwrap();
             assert!(exact.is_finite() && exact > 0.0);
-            assert!(chernoff <= exact * (1.0 + 1e-9), "the Chernoff bound is a lower bound on the bits");
+            assert!(
+                chernoff <= exact * (1.0 + 1e-9),
+                "the Chernoff bound is a lower bound on the bits"
+            );
         }
     }
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 8 * 2, "header + one row per cell and target");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 8 * 2,
+        "header + one row per cell and target"
+    );
 
-    let again = ibits().arg("sweep").arg(&experiment).arg("--out").arg(&out).output().unwrap();
+    let again = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(again.status.success());
     let text = String::from_utf8_lossy(&again.stdout);
-    assert!(text.contains("8 already finished, 0 run now, 0 failed"), "{text}");
+    assert!(
+        text.contains("8 already finished, 0 run now, 0 failed"),
+        "{text}"
+    );
     assert_eq!(results(&out), first);
 }
 
 fn wait_for_lines(child: &mut Child, dir: &Path, lines: usize) {
     let start = Instant::now();
     while line_count(dir) < lines {
-        assert!(child.try_wait().unwrap().is_none(), "the sweep ended before it could be interrupted");
-        assert!(start.elapsed() < Duration::from_secs(120), "no cell finished within 120 s");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sweep ended before it could be interrupted"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no cell finished within 120 s"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -128,22 +176,49 @@ fn interrupted_then_resumed(signal: &str) {
     if signal == "KILL" {
         child.kill().unwrap();
     } else {
-        let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
         assert!(status.success());
     }
     let status = child.wait().unwrap();
     assert!(!status.success(), "the sweep was interrupted");
     let done = line_count(&out);
-    assert!((2..24).contains(&done), "{done} of 24 cells finished before the {signal}");
+    assert!(
+        (2..24).contains(&done),
+        "{done} of 24 cells finished before the {signal}"
+    );
 
-    let output = ibits().arg("sweep").arg(&experiment).arg("--out").arg(&out).arg("--json").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let (skipped, ran) = (summary["already_finished"].as_u64().unwrap(), summary["ran"].as_u64().unwrap());
-    assert!(skipped as usize >= done - 1 && skipped + ran == 24, "skipped {skipped}, ran {ran}, had {done} lines");
+    let (skipped, ran) = (
+        summary["already_finished"].as_u64().unwrap(),
+        summary["ran"].as_u64().unwrap(),
+    );
+    assert!(
+        skipped as usize >= done - 1 && skipped + ran == 24,
+        "skipped {skipped}, ran {ran}, had {done} lines"
+    );
     let resumed = results(&out); // panics if a cell appears twice
     assert_eq!(resumed.len(), 24, "every cell exactly once");
-    let ids: std::collections::BTreeSet<u64> = resumed.values().map(|r| r["index"].as_u64().unwrap()).collect();
+    let ids: std::collections::BTreeSet<u64> = resumed
+        .values()
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect();
     assert_eq!(ids, (0..24).collect());
 }
 
@@ -162,7 +237,15 @@ fn three_shards_merged_equal_a_single_run() {
     let tmp = tempfile::tempdir().unwrap();
     let experiment = write(tmp.path(), "small.toml", SMALL);
     let single = tmp.path().join("single");
-    ibits().arg("sweep").arg(&experiment).arg("--out").arg(&single).arg("--jobs").arg("2").assert().success();
+    ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&single)
+        .arg("--jobs")
+        .arg("2")
+        .assert()
+        .success();
     let mut shard_dirs = Vec::new();
     for i in 0..3 {
         let dir = tmp.path().join(format!("shard-{i}"));
@@ -179,8 +262,19 @@ fn three_shards_merged_equal_a_single_run() {
         shard_dirs.push(dir);
     }
     let merged = tmp.path().join("merged");
-    let output = ibits().arg("merge").args(&shard_dirs).arg("--out").arg(&merged).arg("--json").output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = ibits()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["finished"].as_u64(), Some(8));
     assert_eq!(results(&merged), results(&single));
@@ -194,9 +288,22 @@ fn three_shards_merged_equal_a_single_run() {
 
 fn usage_error(tmp: &Path, text: &str) -> String {
     let experiment = write(tmp, "bad.toml", text);
-    let output = ibits().arg("sweep").arg(&experiment).arg("--out").arg(tmp.join("never")).output().unwrap();
-    assert_eq!(output.status.code(), Some(2), "malformed experiments are usage errors");
-    assert!(!tmp.join("never").exists(), "nothing is written for a malformed experiment");
+    let output = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(tmp.join("never"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "malformed experiments are usage errors"
+    );
+    assert!(
+        !tmp.join("never").exists(),
+        "nothing is written for a malformed experiment"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert!(stderr.contains("bad.toml"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -207,24 +314,72 @@ fn usage_error(tmp: &Path, text: &str) -> String {
 fn malformed_experiments_are_clear_errors_naming_the_line() {
     let tmp = tempfile::tempdir().unwrap();
     let unknown = usage_error(tmp.path(), &SMALL.replace("seed = 3", "seed = 3\nsede = 4"));
-    assert!(unknown.contains("line 3") && unknown.contains("unknown field `sede`"), "{unknown}");
-    let unknown_setting = usage_error(tmp.path(), &SMALL.replace("bootstrap = 10", "bootstrap = 10\nsample = 5"));
-    assert!(unknown_setting.contains("line 17") && unknown_setting.contains("unknown field `sample`"), "{unknown_setting}");
-    let wrong_type = usage_error(tmp.path(), &SMALL.replace("n = [20, 30]", "n = [20, \"thirty\"]"));
+    assert!(
+        unknown.contains("line 3") && unknown.contains("unknown field `sede`"),
+        "{unknown}"
+    );
+    let unknown_setting = usage_error(
+        tmp.path(),
+        &SMALL.replace("bootstrap = 0", "bootstrap = 0\nsample = 5"),
+    );
+    assert!(
+        unknown_setting.contains("line 17") && unknown_setting.contains("unknown field `sample`"),
+        "{unknown_setting}"
+    );
+    let wrong_type = usage_error(
+        tmp.path(),
+        &SMALL.replace("n = [20, 30]", "n = [20, \"thirty\"]"),
+    );
     assert!(wrong_type.contains("line 10"), "{wrong_type}");
     let empty = usage_error(tmp.path(), &SMALL.replace("n = [20, 30]", "n = []"));
-    assert!(empty.contains("line 10") && empty.contains("empty"), "{empty}");
-    let kernel = usage_error(tmp.path(), &SMALL.replace("kernel = \"rbf\"", "kernel = \"rbff\""));
-    assert!(kernel.contains("line 7") && kernel.contains("unknown kernel \"rbff\""), "{kernel}");
-    let misplaced = usage_error(tmp.path(), &SMALL.replace("depth = 1", "depth = 1, bandwidth = 2.0"));
-    assert!(misplaced.contains("line 8") && misplaced.contains("`bandwidth` does not apply"), "{misplaced}");
-    let space_kind = usage_error(tmp.path(), &SMALL.replace("kind = \"gp\", kernel = \"rbf\"", "kind = \"forest\""));
-    assert!(space_kind.contains("line 7") && space_kind.contains("forest"), "{space_kind}");
-    let task = usage_error(tmp.path(), &SMALL.replace("source = \"synthetic\"", "source = \"nosuchdata\""));
-    assert!(task.contains("line 5") && task.contains("nosuchdata"), "{task}");
+    assert!(
+        empty.contains("line 10") && empty.contains("empty"),
+        "{empty}"
+    );
+    let kernel = usage_error(
+        tmp.path(),
+        &SMALL.replace("kernel = \"rbf\"", "kernel = \"rbff\""),
+    );
+    assert!(
+        kernel.contains("line 7") && kernel.contains("unknown kernel \"rbff\""),
+        "{kernel}"
+    );
+    let misplaced = usage_error(
+        tmp.path(),
+        &SMALL.replace("depth = 1", "depth = 1, bandwidth = 2.0"),
+    );
+    assert!(
+        misplaced.contains("line 8") && misplaced.contains("`bandwidth` does not apply"),
+        "{misplaced}"
+    );
+    let space_kind = usage_error(
+        tmp.path(),
+        &SMALL.replace("kind = \"gp\", kernel = \"rbf\"", "kind = \"forest\""),
+    );
+    assert!(
+        space_kind.contains("line 7") && space_kind.contains("forest"),
+        "{space_kind}"
+    );
+    let task = usage_error(
+        tmp.path(),
+        &SMALL.replace("source = \"synthetic\"", "source = \"nosuchdata\""),
+    );
+    assert!(
+        task.contains("line 5") && task.contains("nosuchdata"),
+        "{task}"
+    );
     let syntax = usage_error(tmp.path(), &SMALL.replace("test_n = [25]", "test_n = [25"));
-    assert!(syntax.contains("line 11") || syntax.contains("line 12"), "{syntax}");
-    let shard = ibits().arg("sweep").arg(write(tmp.path(), "ok.toml", SMALL)).arg("--shard").arg("3/3").output().unwrap();
+    assert!(
+        syntax.contains("line 11") || syntax.contains("line 12"),
+        "{syntax}"
+    );
+    let shard = ibits()
+        .arg("sweep")
+        .arg(write(tmp.path(), "ok.toml", SMALL))
+        .arg("--shard")
+        .arg("3/3")
+        .output()
+        .unwrap();
     assert_eq!(shard.status.code(), Some(2));
 }
 
@@ -233,11 +388,69 @@ fn merge_refuses_directories_of_different_experiments() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
     let b = tmp.path().join("b");
-    let small = write(tmp.path(), "small.toml", &SMALL.replace("n = [20, 30]", "n = [20]"));
-    let other = write(tmp.path(), "other.toml", &SMALL.replace("n = [20, 30]", "n = [20]").replace("seed = 3", "seed = 4"));
-    ibits().arg("sweep").arg(&small).arg("--out").arg(&a).arg("--shard").arg("0/4").assert().success();
-    ibits().arg("sweep").arg(&other).arg("--out").arg(&b).arg("--shard").arg("0/4").assert().success();
-    let output = ibits().arg("merge").arg(&a).arg(&b).arg("--out").arg(tmp.path().join("m")).output().unwrap();
+    let small = write(
+        tmp.path(),
+        "small.toml",
+        &SMALL.replace("n = [20, 30]", "n = [20]"),
+    );
+    let other = write(
+        tmp.path(),
+        "other.toml",
+        &SMALL
+            .replace("n = [20, 30]", "n = [20]")
+            .replace("seed = 3", "seed = 4"),
+    );
+    ibits()
+        .arg("sweep")
+        .arg(&small)
+        .arg("--out")
+        .arg(&a)
+        .arg("--shard")
+        .arg("0/4")
+        .assert()
+        .success();
+    ibits()
+        .arg("sweep")
+        .arg(&other)
+        .arg("--out")
+        .arg(&b)
+        .arg("--shard")
+        .arg("0/4")
+        .assert()
+        .success();
+    let output = ibits()
+        .arg("merge")
+        .arg(&a)
+        .arg(&b)
+        .arg("--out")
+        .arg(tmp.path().join("m"))
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("different experiments"));
+}
+
+#[test]
+fn the_example_experiments_parse() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    for (file, cells) in [
+        ("quick.toml", 12),
+        ("datasets.toml", 18),
+        ("kernels.toml", 28),
+    ] {
+        let output = ibits()
+            .arg("sweep")
+            .arg(examples.join(file))
+            .arg("--dry-run")
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let listed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(listed.len(), cells, "{file}");
+    }
 }

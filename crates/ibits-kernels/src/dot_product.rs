@@ -49,7 +49,7 @@ impl Linear {
         self.sigma_b
     }
 
-    pub(crate) fn from_inner(&self, inner: f64, dim: usize) -> f64 {
+    pub(crate) fn of_inner(&self, inner: f64, dim: usize) -> f64 {
         self.sigma_b * self.sigma_b + self.sigma_w * self.sigma_w * inner / dim as f64
     }
 }
@@ -81,7 +81,11 @@ impl Polynomial {
             return Err(KernelError::Degree(degree));
         }
         check_sigmas(sigma_w, sigma_b)?;
-        Ok(Self { degree, sigma_w, sigma_b })
+        Ok(Self {
+            degree,
+            sigma_w,
+            sigma_b,
+        })
     }
 
     /// Degree p.
@@ -99,7 +103,7 @@ impl Polynomial {
         self.sigma_b
     }
 
-    pub(crate) fn from_inner(&self, inner: f64, dim: usize) -> f64 {
+    pub(crate) fn of_inner(&self, inner: f64, dim: usize) -> f64 {
         let base = self.sigma_b * self.sigma_b + self.sigma_w * self.sigma_w * inner / dim as f64;
         base.powi(self.degree as i32)
     }
@@ -123,17 +127,24 @@ mod tests {
     fn new_rejects_bad_parameters() {
         assert_eq!(Polynomial::new(0, 1.0, 1.0), Err(KernelError::Degree(0)));
         assert_eq!(Linear::new(-1.0, 0.0), Err(KernelError::SigmaW(-1.0)));
-        assert!(matches!(Linear::new(1.0, f64::NAN), Err(KernelError::SigmaB(_))));
+        assert!(matches!(
+            Linear::new(1.0, f64::NAN),
+            Err(KernelError::SigmaB(_))
+        ));
     }
 
     #[test]
     fn polynomial_of_degree_one_is_linear() {
         let p = Polynomial::new(1, 1.3, 0.4).unwrap();
         let l = Linear::new(1.3, 0.4).unwrap();
-        assert_eq!(p.from_inner(2.5, 3), l.from_inner(2.5, 3));
+        assert_eq!(p.of_inner(2.5, 3), l.of_inner(2.5, 3));
         // (0.16 + 1.69 * 2.5 / 3)^3 by hand: 1.56833...^3
         let base: f64 = 0.16 + 1.69 * 2.5 / 3.0;
         let p3 = Polynomial::new(3, 1.3, 0.4).unwrap();
-        approx::assert_relative_eq!(p3.from_inner(2.5, 3), base * base * base, max_relative = 1e-15);
+        approx::assert_relative_eq!(
+            p3.of_inner(2.5, 3),
+            base * base * base,
+            max_relative = 1e-15
+        );
     }
 }

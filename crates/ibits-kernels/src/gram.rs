@@ -35,10 +35,12 @@ fn stats(kernel: &Kernel, x: ArrayView2<'_, f64>) -> Vec<f64> {
     let s = kernel.stats_len();
     let dim = x.ncols();
     let mut out = vec![0.0; x.nrows() * s];
-    out.par_chunks_mut(s).zip(x.axis_iter(ndarray::Axis(0)).into_par_iter()).for_each(|(o, row)| {
-        let sq: f64 = row.iter().map(|v| v * v).sum();
-        kernel.point_stats(sq, dim, o);
-    });
+    out.par_chunks_mut(s)
+        .zip(x.axis_iter(ndarray::Axis(0)).into_par_iter())
+        .for_each(|(o, row)| {
+            let sq: f64 = row.iter().map(|v| v * v).sum();
+            kernel.point_stats(sq, dim, o);
+        });
     out
 }
 
@@ -52,36 +54,59 @@ fn stats(kernel: &Kernel, x: ArrayView2<'_, f64>) -> Vec<f64> {
 /// # Errors
 /// [`KernelError::NoFeatures`] if d = 0, [`KernelError::NonFinite`] for NaN/inf inputs.
 pub fn gram(kernel: &Kernel, x: ArrayView2<'_, f64>) -> Result<Mat<f64>, KernelError> {
-    let (n, dim) = x.dim();
+    let dim = x.ncols();
     if dim == 0 {
         return Err(KernelError::NoFeatures);
     }
     check_finite(x)?;
     let s = kernel.stats_len();
     let st = stats(kernel, x);
+    let mut k = inner_products(x);
+    let sq_norm = |i: usize| x.row(i).iter().map(|v| v * v).sum::<f64>();
+    k.par_col_iter_mut().enumerate().for_each(|(j, col)| {
+        let col = col_slice(col);
+        let sj = &st[j * s..(j + 1) * s];
+        col[j] = kernel.entry(sj, sj, sq_norm(j), dim);
+        for (i, v) in col.iter_mut().enumerate().skip(j + 1) {
+            *v = kernel.entry(&st[i * s..(i + 1) * s], sj, *v, dim);
+        }
+    });
+    mirror_lower_to_upper(&mut k);
+    Ok(k)
+}
+
+/// The contiguous storage of a column of a column-major `Mat` (always unit row stride).
+fn col_slice(col: faer::ColMut<'_, f64>) -> &mut [f64] {
+    match col.try_as_col_major_mut() {
+        Some(c) => c.as_slice_mut(),
+        None => unreachable!("columns of an owned faer::Mat are contiguous"),
+    }
+}
+
+/// A column-major copy of the rows of `x` (faer's matrix product is fastest on it; the copy is
+/// O(n d), negligible next to the O(n^2 d) product).
+fn to_col_major(x: ArrayView2<'_, f64>) -> Mat<f64> {
     let xf = x.into_faer();
-    let mut k = Mat::<f64>::zeros(n, n);
+    Mat::from_fn(x.nrows(), x.ncols(), |i, j| xf[(i, j)])
+}
+
+/// The lower triangle of X X^T (one blocked parallel product).
+pub(crate) fn inner_products(x: ArrayView2<'_, f64>) -> Mat<f64> {
+    let xf = to_col_major(x);
+    let mut g = Mat::<f64>::zeros(x.nrows(), x.nrows());
     faer::linalg::matmul::triangular::matmul(
-        k.as_mut(),
+        g.as_mut(),
         BlockStructure::TriangularLower,
         Accum::Replace,
-        xf,
+        xf.as_ref(),
         BlockStructure::Rectangular,
         xf.transpose(),
         BlockStructure::Rectangular,
         1.0,
         Par::rayon(0),
     );
-    let sq_norm = |i: usize| x.row(i).iter().map(|v| v * v).sum::<f64>();
-    k.par_col_iter_mut().enumerate().for_each(|(j, mut col)| {
-        let sj = &st[j * s..(j + 1) * s];
-        col[j] = kernel.entry(sj, sj, sq_norm(j), dim);
-        for i in j + 1..n {
-            col[i] = kernel.entry(&st[i * s..(i + 1) * s], sj, col[i], dim);
-        }
-    });
-    mirror_lower_to_upper(&mut k);
-    Ok(k)
+    crate::simd_state::clear_upper_simd_state();
+    g
 }
 
 /// Copy the strict lower triangle onto the upper one, tile by tile.
@@ -108,10 +133,17 @@ fn mirror_lower_to_upper(k: &mut Mat<f64>) {
 /// # Errors
 /// [`KernelError::DimensionMismatch`] if the feature counts differ, [`KernelError::NoFeatures`]
 /// if d = 0, [`KernelError::NonFinite`] for NaN/inf inputs.
-pub fn cross_gram(kernel: &Kernel, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Mat<f64>, KernelError> {
+pub fn cross_gram(
+    kernel: &Kernel,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+) -> Result<Mat<f64>, KernelError> {
     let dim = x.ncols();
     if dim != y.ncols() {
-        return Err(KernelError::DimensionMismatch { left: dim, right: y.ncols() });
+        return Err(KernelError::DimensionMismatch {
+            left: dim,
+            right: y.ncols(),
+        });
     }
     if dim == 0 {
         return Err(KernelError::NoFeatures);
@@ -121,11 +153,20 @@ pub fn cross_gram(kernel: &Kernel, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64
     let s = kernel.stats_len();
     let (sx, sy) = (stats(kernel, x), stats(kernel, y));
     let mut k = Mat::<f64>::zeros(x.nrows(), y.nrows());
-    faer::linalg::matmul::matmul(k.as_mut(), Accum::Replace, x.into_faer(), y.into_faer().transpose(), 1.0, Par::rayon(0));
-    k.par_col_iter_mut().enumerate().for_each(|(j, mut col)| {
+    let (xf, yf) = (to_col_major(x), to_col_major(y));
+    faer::linalg::matmul::matmul(
+        k.as_mut(),
+        Accum::Replace,
+        xf.as_ref(),
+        yf.transpose(),
+        1.0,
+        Par::rayon(0),
+    );
+    crate::simd_state::clear_upper_simd_state();
+    k.par_col_iter_mut().enumerate().for_each(|(j, col)| {
         let syj = &sy[j * s..(j + 1) * s];
-        for i in 0..col.nrows() {
-            col[i] = kernel.entry(&sx[i * s..(i + 1) * s], syj, col[i], dim);
+        for (v, sxi) in col_slice(col).iter_mut().zip(sx.chunks_exact(s)) {
+            *v = kernel.entry(sxi, syj, *v, dim);
         }
     });
     Ok(k)

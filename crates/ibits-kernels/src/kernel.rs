@@ -47,7 +47,9 @@ impl Kernel {
     pub(crate) fn point_stats(&self, sq_norm: f64, dim: usize, out: &mut [f64]) {
         match self {
             Kernel::Rbf(_) | Kernel::Linear(_) | Kernel::Polynomial(_) => out[0] = sq_norm,
-            Kernel::NngpRelu(m) | Kernel::NtkRelu(m) => m.diagonal_layers(Activation::Relu, sq_norm, dim, out),
+            Kernel::NngpRelu(m) | Kernel::NtkRelu(m) => {
+                m.diagonal_layers(Activation::Relu, sq_norm, dim, out)
+            }
             Kernel::NngpErf(m) => m.diagonal_layers(Activation::Erf, sq_norm, dim, out),
         }
     }
@@ -55,9 +57,9 @@ impl Kernel {
     /// k(x, y) from the statistics of x and y and their inner product.
     pub(crate) fn entry(&self, sx: &[f64], sy: &[f64], inner: f64, dim: usize) -> f64 {
         match self {
-            Kernel::Rbf(k) => k.from_sq_dist(sx[0] + sy[0] - 2.0 * inner),
-            Kernel::Linear(k) => k.from_inner(inner, dim),
-            Kernel::Polynomial(k) => k.from_inner(inner, dim),
+            Kernel::Rbf(k) => k.of_sq_dist(sx[0] + sy[0] - 2.0 * inner),
+            Kernel::Linear(k) => k.of_inner(inner, dim),
+            Kernel::Polynomial(k) => k.of_inner(inner, dim),
             Kernel::NngpRelu(m) => m.nngp(Activation::Relu, sx, sy, inner, dim),
             Kernel::NngpErf(m) => m.nngp(Activation::Erf, sx, sy, inner, dim),
             Kernel::NtkRelu(m) => m.ntk_relu(sx, sy, inner, dim),
@@ -74,14 +76,17 @@ impl Kernel {
     /// they are empty.
     pub fn eval(&self, x: &[f64], y: &[f64]) -> Result<f64, KernelError> {
         if x.len() != y.len() {
-            return Err(KernelError::DimensionMismatch { left: x.len(), right: y.len() });
+            return Err(KernelError::DimensionMismatch {
+                left: x.len(),
+                right: y.len(),
+            });
         }
         if x.is_empty() {
             return Err(KernelError::NoFeatures);
         }
         if let Kernel::Rbf(k) = self {
             let sq: f64 = x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum();
-            return Ok(k.from_sq_dist(sq));
+            return Ok(k.of_sq_dist(sq));
         }
         let dim = x.len();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| p * q).sum::<f64>();
@@ -109,10 +114,26 @@ impl Kernel {
 impl fmt::Display for Kernel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Kernel::Rbf(k) => write!(f, "rbf(bandwidth={}, amplitude={})", k.bandwidth(), k.amplitude()),
-            Kernel::Linear(k) => write!(f, "linear(sigma_w={}, sigma_b={})", k.sigma_w(), k.sigma_b()),
+            Kernel::Rbf(k) => write!(
+                f,
+                "rbf(bandwidth={}, amplitude={})",
+                k.bandwidth(),
+                k.amplitude()
+            ),
+            Kernel::Linear(k) => write!(
+                f,
+                "linear(sigma_w={}, sigma_b={})",
+                k.sigma_w(),
+                k.sigma_b()
+            ),
             Kernel::Polynomial(k) => {
-                write!(f, "poly(degree={}, sigma_w={}, sigma_b={})", k.degree(), k.sigma_w(), k.sigma_b())
+                write!(
+                    f,
+                    "poly(degree={}, sigma_w={}, sigma_b={})",
+                    k.degree(),
+                    k.sigma_w(),
+                    k.sigma_b()
+                )
             }
             Kernel::NngpRelu(m) | Kernel::NngpErf(m) | Kernel::NtkRelu(m) => write!(
                 f,

@@ -20,6 +20,7 @@ mod gram;
 mod kernel;
 pub mod mlp;
 mod rbf;
+mod simd_state;
 
 pub use dot_product::{Linear, Polynomial};
 pub use error::KernelError;
@@ -27,3 +28,4 @@ pub use gram::{cross_gram, gram, gram_diagonal};
 pub use kernel::Kernel;
 pub use mlp::{Activation, Mlp};
 pub use rbf::{median_pairwise_distance, Rbf, MEDIAN_HEURISTIC_POINTS};
+pub use simd_state::clear_upper_simd_state;

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::error::KernelError;
 
-/// E[relu(u) relu(v)] for (u, v) ~ N(0, [[q11, q12], [q12, q22]]) (arc-cosine kernel of order 1).
+/// `E[relu(u) relu(v)]` for `(u, v) ~ N(0, [[q11, q12], [q12, q22]])` (arc-cosine kernel of order 1).
 ///
 /// # Formula
 /// ```text
@@ -53,7 +53,7 @@ pub fn relu_expectation(q11: f64, q22: f64, q12: f64) -> f64 {
     scale / (2.0 * PI) * (sin_theta + (PI - theta) * rho)
 }
 
-/// E[relu'(u) relu'(v)] = P[u > 0, v > 0] for (u, v) ~ N(0, [[q11, q12], [q12, q22]]).
+/// `E[relu'(u) relu'(v)] = P[u > 0, v > 0]` for `(u, v) ~ N(0, [[q11, q12], [q12, q22]])`.
 ///
 /// # Formula
 /// ```text
@@ -71,7 +71,7 @@ pub fn relu_derivative_expectation(q11: f64, q22: f64, q12: f64) -> f64 {
     (PI - rho.acos()) / (2.0 * PI)
 }
 
-/// E[erf(u) erf(v)] for (u, v) ~ N(0, [[q11, q12], [q12, q22]]) (arcsine kernel).
+/// `E[erf(u) erf(v)]` for `(u, v) ~ N(0, [[q11, q12], [q12, q22]])` (arcsine kernel).
 ///
 /// # Formula
 /// ```text
@@ -120,7 +120,11 @@ impl Mlp {
         if !(sigma_b.is_finite() && sigma_b >= 0.0) {
             return Err(KernelError::SigmaB(sigma_b));
         }
-        Ok(Self { depth, sigma_w, sigma_b })
+        Ok(Self {
+            depth,
+            sigma_w,
+            sigma_b,
+        })
     }
 
     /// Number of hidden layers L.
@@ -144,7 +148,13 @@ impl Mlp {
     }
 
     /// Per-layer variances q^0(x, x), ..., q^L(x, x) of one input with squared norm `sq_norm`.
-    pub(crate) fn diagonal_layers(&self, act: Activation, sq_norm: f64, dim: usize, out: &mut [f64]) {
+    pub(crate) fn diagonal_layers(
+        &self,
+        act: Activation,
+        sq_norm: f64,
+        dim: usize,
+        out: &mut [f64],
+    ) {
         let (w2, b2) = (self.sigma_w * self.sigma_w, self.sigma_b * self.sigma_b);
         out[0] = self.input_cov(sq_norm, dim);
         for l in 1..=self.depth {
@@ -158,7 +168,14 @@ impl Mlp {
     }
 
     /// NNGP covariance q^L(x, y) from the per-layer variances of x and y and their inner product.
-    pub(crate) fn nngp(&self, act: Activation, dx: &[f64], dy: &[f64], inner: f64, dim: usize) -> f64 {
+    pub(crate) fn nngp(
+        &self,
+        act: Activation,
+        dx: &[f64],
+        dy: &[f64],
+        inner: f64,
+        dim: usize,
+    ) -> f64 {
         let (w2, b2) = (self.sigma_w * self.sigma_w, self.sigma_b * self.sigma_b);
         let mut q = self.input_cov(inner, dim);
         for l in 1..=self.depth {
@@ -196,12 +213,24 @@ mod tests {
     #[test]
     fn relu_expectation_matches_closed_form_identities() {
         for q in [1e-3, 0.7, 1.0, 42.0] {
-            assert_relative_eq!(relu_expectation(q, q, 0.0), q / (2.0 * PI), max_relative = 1e-15);
+            assert_relative_eq!(
+                relu_expectation(q, q, 0.0),
+                q / (2.0 * PI),
+                max_relative = 1e-15
+            );
             assert_relative_eq!(relu_expectation(q, q, q), q / 2.0, max_relative = 1e-15);
             assert!(relu_expectation(q, q, -q).abs() <= 1e-15 * q);
             // P[u > 0, v > 0] is 1/4 for independent, 1/2 for equal, 0 for opposite inputs.
-            assert_relative_eq!(relu_derivative_expectation(q, q, 0.0), 0.25, max_relative = 1e-15);
-            assert_relative_eq!(relu_derivative_expectation(q, q, q), 0.5, max_relative = 1e-15);
+            assert_relative_eq!(
+                relu_derivative_expectation(q, q, 0.0),
+                0.25,
+                max_relative = 1e-15
+            );
+            assert_relative_eq!(
+                relu_derivative_expectation(q, q, q),
+                0.5,
+                max_relative = 1e-15
+            );
             assert!(relu_derivative_expectation(q, q, -q).abs() <= 1e-15);
         }
     }
@@ -211,7 +240,10 @@ mod tests {
     fn erf_expectation_is_odd_and_bounded() {
         for q in [0.1, 1.0, 10.0] {
             assert!(erf_expectation(q, q, 0.0).abs() < 1e-16);
-            assert_relative_eq!(erf_expectation(q, q, -0.3 * q), -erf_expectation(q, q, 0.3 * q));
+            assert_relative_eq!(
+                erf_expectation(q, q, -0.3 * q),
+                -erf_expectation(q, q, 0.3 * q)
+            );
             assert!(erf_expectation(q, q, q) < 1.0);
         }
         // q -> infinity: erf -> sign, E[sign(u)^2] = 1.
@@ -223,6 +255,9 @@ mod tests {
         assert_eq!(Mlp::new(0, 1.0, 0.0), Err(KernelError::Depth(0)));
         assert_eq!(Mlp::new(2, 0.0, 0.0), Err(KernelError::SigmaW(0.0)));
         assert_eq!(Mlp::new(2, 1.0, -1.0), Err(KernelError::SigmaB(-1.0)));
-        assert!(matches!(Mlp::new(2, f64::NAN, 0.0), Err(KernelError::SigmaW(_))));
+        assert!(matches!(
+            Mlp::new(2, f64::NAN, 0.0),
+            Err(KernelError::SigmaW(_))
+        ));
     }
 }

@@ -1,6 +1,7 @@
 //! The squared-exponential (RBF) kernel and the median-distance bandwidth heuristic.
 
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::KernelError;
@@ -38,7 +39,10 @@ impl Rbf {
         if !(amplitude.is_finite() && amplitude > 0.0) {
             return Err(KernelError::Amplitude(amplitude));
         }
-        Ok(Self { bandwidth, amplitude })
+        Ok(Self {
+            bandwidth,
+            amplitude,
+        })
     }
 
     /// An RBF kernel whose bandwidth is the median pairwise Euclidean distance among the first
@@ -46,8 +50,14 @@ impl Rbf {
     ///
     /// # Errors
     /// As [`median_pairwise_distance`] and [`Rbf::new`].
-    pub fn with_median_bandwidth(x: ArrayView2<'_, f64>, amplitude: f64) -> Result<Self, KernelError> {
-        Self::new(median_pairwise_distance(x, MEDIAN_HEURISTIC_POINTS)?, amplitude)
+    pub fn with_median_bandwidth(
+        x: ArrayView2<'_, f64>,
+        amplitude: f64,
+    ) -> Result<Self, KernelError> {
+        Self::new(
+            median_pairwise_distance(x, MEDIAN_HEURISTIC_POINTS)?,
+            amplitude,
+        )
     }
 
     /// The bandwidth (length scale, input units).
@@ -61,7 +71,7 @@ impl Rbf {
     }
 
     /// k from a squared distance.
-    pub(crate) fn from_sq_dist(&self, sq_dist: f64) -> f64 {
+    pub(crate) fn of_sq_dist(&self, sq_dist: f64) -> f64 {
         self.amplitude * (-sq_dist.max(0.0) / (2.0 * self.bandwidth * self.bandwidth)).exp()
     }
 }
@@ -74,7 +84,8 @@ impl Rbf {
 /// median{ ||x_i - x_j||_2 : 0 <= i < j < m },   m = min(n, max_points)
 /// ```
 /// An even number of pairs takes the mean of the two middle values (numpy's `median`).
-/// Distances are summed from coordinate differences (no dot-product cancellation).
+/// Squared distances come from one matrix product, ||x_i||^2 + ||x_j||^2 - 2 <x_i, x_j>
+/// (clamped at 0), as numpy/scikit-learn compute them.
 ///
 /// # Errors
 /// [`KernelError::TooFewPoints`] when m < 2 (or `max_points` < 2), [`KernelError::NoFeatures`],
@@ -84,7 +95,10 @@ impl Rbf {
 /// # Reference
 /// Garreau, Jitkrittum & Kanagawa (2017), "Large sample analysis of the median heuristic",
 /// arXiv:1707.07269.
-pub fn median_pairwise_distance(x: ArrayView2<'_, f64>, max_points: usize) -> Result<f64, KernelError> {
+pub fn median_pairwise_distance(
+    x: ArrayView2<'_, f64>,
+    max_points: usize,
+) -> Result<f64, KernelError> {
     let m = x.nrows().min(max_points);
     if m < 2 {
         return Err(KernelError::TooFewPoints(m));
@@ -94,14 +108,19 @@ pub fn median_pairwise_distance(x: ArrayView2<'_, f64>, max_points: usize) -> Re
     }
     let head = x.slice(ndarray::s![..m, ..]);
     crate::gram::check_finite(head)?;
-    let mut dists = Vec::with_capacity(m * (m - 1) / 2);
-    for i in 1..m {
-        let xi = head.row(i);
-        for j in 0..i {
-            let sq: f64 = xi.iter().zip(head.row(j)).map(|(a, b)| (a - b) * (a - b)).sum();
-            dists.push(sq.sqrt());
-        }
-    }
+    // ||x_i - x_j||^2 = ||x_i||^2 + ||x_j||^2 - 2 <x_i, x_j>, the inner products from one
+    // matrix product (rounding ~1e-16 of the squared norms, immaterial for a bandwidth).
+    let inner = crate::gram::inner_products(head);
+    let sq: Vec<f64> = (0..m)
+        .map(|i| head.row(i).iter().map(|v| v * v).sum())
+        .collect();
+    let mut dists: Vec<f64> = (1..m)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let (inner, sq) = (&inner, &sq);
+            (0..i).map(move |j| (sq[i] + sq[j] - 2.0 * inner[(i, j)]).max(0.0).sqrt())
+        })
+        .collect();
     let len = dists.len();
     let mid = len / 2;
     let (_, upper, _) = dists.select_nth_unstable_by(mid, f64::total_cmp);
@@ -109,7 +128,10 @@ pub fn median_pairwise_distance(x: ArrayView2<'_, f64>, max_points: usize) -> Re
     let median = if len % 2 == 1 {
         upper
     } else {
-        let lower = dists[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lower = dists[..mid]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         0.5 * (lower + upper)
     };
     if median <= 0.0 {
@@ -135,17 +157,29 @@ mod tests {
     #[test]
     fn median_rejects_degenerate_input() {
         let one = array![[1.0, 2.0]];
-        assert_eq!(median_pairwise_distance(one.view(), 10), Err(KernelError::TooFewPoints(1)));
+        assert_eq!(
+            median_pairwise_distance(one.view(), 10),
+            Err(KernelError::TooFewPoints(1))
+        );
         let same = array![[1.0], [1.0], [1.0]];
-        assert_eq!(median_pairwise_distance(same.view(), 10), Err(KernelError::ZeroMedian(3)));
+        assert_eq!(
+            median_pairwise_distance(same.view(), 10),
+            Err(KernelError::ZeroMedian(3))
+        );
         let nan = array![[1.0], [f64::NAN]];
-        assert!(matches!(median_pairwise_distance(nan.view(), 10), Err(KernelError::NonFinite { row: 1, col: 0, .. })));
+        assert!(matches!(
+            median_pairwise_distance(nan.view(), 10),
+            Err(KernelError::NonFinite { row: 1, col: 0, .. })
+        ));
     }
 
     #[test]
     fn new_rejects_bad_parameters() {
         assert_eq!(Rbf::new(0.0, 1.0), Err(KernelError::Bandwidth(0.0)));
         assert_eq!(Rbf::new(1.0, -1.0), Err(KernelError::Amplitude(-1.0)));
-        assert!(matches!(Rbf::new(f64::INFINITY, 1.0), Err(KernelError::Bandwidth(_))));
+        assert!(matches!(
+            Rbf::new(f64::INFINITY, 1.0),
+            Err(KernelError::Bandwidth(_))
+        ));
     }
 }

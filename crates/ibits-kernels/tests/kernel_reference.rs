@@ -21,8 +21,10 @@ fn mlp_kernel(name: &str, depth: usize, sw: f64, sb: f64) -> Kernel {
 
 #[test]
 fn mlp_kernels_match_numerically_integrated_recursions() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/reference/kernels/kernel_reference.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/reference/kernels/kernel_reference.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 15);
     for r in rows {
@@ -45,7 +47,11 @@ fn mlp_kernels_match_numerically_integrated_recursions() {
 #[test]
 fn rbf_matches_closed_form() {
     let k = Kernel::Rbf(Rbf::new(2.5, 1.7).unwrap());
-    assert_relative_eq!(k.eval(&[1.0, 2.0], &[4.0, 6.0]).unwrap(), 1.7 * (-2.0f64).exp(), max_relative = 1e-15);
+    assert_relative_eq!(
+        k.eval(&[1.0, 2.0], &[4.0, 6.0]).unwrap(),
+        1.7 * (-2.0f64).exp(),
+        max_relative = 1e-15
+    );
     assert_eq!(k.eval(&[1.0, 2.0], &[1.0, 2.0]).unwrap(), 1.7);
 }
 
@@ -53,9 +59,17 @@ fn rbf_matches_closed_form() {
 #[test]
 fn dot_product_kernels_match_closed_forms() {
     let lin = Kernel::Linear(Linear::new(1.0, 0.0).unwrap());
-    assert_relative_eq!(lin.eval(&[1.0, 2.0, 3.0], &[4.0, -5.0, 6.0]).unwrap(), 12.0 / 3.0, max_relative = 1e-15);
+    assert_relative_eq!(
+        lin.eval(&[1.0, 2.0, 3.0], &[4.0, -5.0, 6.0]).unwrap(),
+        12.0 / 3.0,
+        max_relative = 1e-15
+    );
     let poly = Kernel::Polynomial(Polynomial::new(2, 2.0, 0.5).unwrap());
-    assert_relative_eq!(poly.eval(&[1.0, 2.0], &[3.0, 1.0]).unwrap(), (0.25f64 + 4.0 * 5.0 / 2.0).powi(2), max_relative = 1e-15);
+    assert_relative_eq!(
+        poly.eval(&[1.0, 2.0], &[3.0, 1.0]).unwrap(),
+        (0.25f64 + 4.0 * 5.0 / 2.0).powi(2),
+        max_relative = 1e-15
+    );
 }
 
 fn random(n: usize, d: usize, seed: u64) -> Array2<f64> {
@@ -89,11 +103,18 @@ fn gram_matrices_agree_with_pointwise_kernel() {
             let xi = x.row(i).to_vec();
             for j in (0..x.nrows()).step_by(7) {
                 let want = k.eval(&xi, &x.row(j).to_vec()).unwrap();
-                assert!((g[(i, j)] - want).abs() <= 1e-12 * want.abs().max(1.0), "{k}: K({i},{j}) {} vs {want}", g[(i, j)]);
+                assert!(
+                    (g[(i, j)] - want).abs() <= 1e-12 * want.abs().max(1.0),
+                    "{k}: K({i},{j}) {} vs {want}",
+                    g[(i, j)]
+                );
             }
             for j in 0..y.nrows() {
                 let want = k.eval(&xi, &y.row(j).to_vec()).unwrap();
-                assert!((c[(i, j)] - want).abs() <= 1e-12 * want.abs().max(1.0), "{k}: K(x{i}, y{j})");
+                assert!(
+                    (c[(i, j)] - want).abs() <= 1e-12 * want.abs().max(1.0),
+                    "{k}: K(x{i}, y{j})"
+                );
             }
         }
         if let Kernel::Rbf(r) = k {
@@ -107,7 +128,13 @@ fn gram_rejects_bad_inputs() {
     let k = Kernel::Rbf(Rbf::new(1.0, 1.0).unwrap());
     let mut x = random(5, 3, 3);
     let y = random(4, 2, 4);
-    assert!(matches!(cross_gram(&k, x.view(), y.view()), Err(ibits_kernels::KernelError::DimensionMismatch { left: 3, right: 2 })));
+    assert!(matches!(
+        cross_gram(&k, x.view(), y.view()),
+        Err(ibits_kernels::KernelError::DimensionMismatch { left: 3, right: 2 })
+    ));
     x[(2, 1)] = f64::NAN;
-    assert!(matches!(gram(&k, x.view()), Err(ibits_kernels::KernelError::NonFinite { row: 2, col: 1, .. })));
+    assert!(matches!(
+        gram(&k, x.view()),
+        Err(ibits_kernels::KernelError::NonFinite { row: 2, col: 1, .. })
+    ));
 }

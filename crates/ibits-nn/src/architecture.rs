@@ -196,9 +196,14 @@ impl fmt::Display for Architecture {
         for _ in 0..self.depth {
             write!(f, "-{}", self.width)?;
         }
+        let layers = if self.depth == 1 {
+            "hidden layer"
+        } else {
+            "hidden layers"
+        };
         write!(
             f,
-            "-{} MLP ({} hidden layers, {}, {})",
+            "-{} MLP ({} {layers}, {}, {})",
             self.output_dim, self.depth, self.activation, self.init
         )
     }

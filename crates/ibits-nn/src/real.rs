@@ -80,8 +80,34 @@ macro_rules! faer_gemm {
                 alpha,
                 Par::Seq,
             );
+            clear_upper_simd_state();
         }
     };
+}
+
+/// `vzeroupper` on the calling thread (a no-op without AVX or off x86-64).
+///
+/// faer's kernels (AVX-512 / AVX2 through pulp) return with the upper halves of the vector
+/// registers dirty; the scalar and SSE code that runs next on the same thread (libm's erf,
+/// tanh, exp, the loss loop, and the fit that later runs on the same rayon workers) would then
+/// pay the AVX-SSE transition penalty on every instruction.
+///
+/// # Reference
+/// Intel 64 and IA-32 Architectures Optimization Reference Manual, "Mixing AVX code with SSE
+/// code"; the same measure is taken in `ibits_kernels::clear_upper_simd_state`.
+#[inline]
+fn clear_upper_simd_state() {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx")]
+        unsafe fn vzeroupper() {
+            core::arch::x86_64::_mm256_zeroupper()
+        }
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX support was just detected.
+            unsafe { vzeroupper() }
+        }
+    }
 }
 
 impl Real for f64 {

@@ -19,4 +19,6 @@ pub mod report;
 pub mod sweep;
 
 pub use error::ReportError;
-pub use record::{BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate};
+pub use record::{
+    BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate,
+};

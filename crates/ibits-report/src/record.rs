@@ -29,6 +29,10 @@ pub struct CellRecord {
     pub k: usize,
     /// Hypothesis-space name (e.g. `gp-rbf`, `mlp`).
     pub space: String,
+    /// Short name of the hypothesis space as the user wrote it (e.g. `gp-rbf(bandwidth=median)`),
+    /// used in chart legends; `None` falls back to `space` plus the parameters that differ.
+    #[serde(default)]
+    pub space_label: Option<String>,
     /// Every parameter of the hypothesis space, resolved (bandwidth after the median
     /// heuristic, depth, width...).
     #[serde(default)]
@@ -174,7 +178,9 @@ impl TargetEstimate {
         if let Some(fit) = self.fitted {
             return Some((fit.bits, "fitted"));
         }
-        self.counting.and_then(|c| c.bits).map(|bits| (bits, "counting"))
+        self.counting
+            .and_then(|c| c.bits)
+            .map(|bits| (bits, "counting"))
     }
 
     /// The paper-compatible value converted to bits: paper_nats / ln 2.
@@ -243,11 +249,18 @@ impl crate::sweep::SummaryRows for CellRecord {
             paper_nats: None,
             warnings: Vec::new(),
         };
-        let estimates: Vec<&TargetEstimate> =
-            if self.estimates.is_empty() { vec![&blank] } else { self.estimates.iter().collect() };
+        let estimates: Vec<&TargetEstimate> = if self.estimates.is_empty() {
+            vec![&blank]
+        } else {
+            self.estimates.iter().collect()
+        };
         for estimate in estimates {
-            let warnings: Vec<&str> =
-                self.warnings.iter().chain(estimate.warnings.iter()).map(String::as_str).collect();
+            let warnings: Vec<&str> = self
+                .warnings
+                .iter()
+                .chain(estimate.warnings.iter())
+                .map(String::as_str)
+                .collect();
             rows.push(vec![
                 self.task.clone(),
                 cell_text(self.intrinsic_dim),
@@ -266,8 +279,14 @@ impl crate::sweep::SummaryRows for CellRecord {
                 cell_text(estimate.fitted.map(|f| f.bits)),
                 cell_text(estimate.fitted.and_then(|f| f.lower)),
                 cell_text(estimate.fitted.and_then(|f| f.upper)),
-                estimate.counting.map(|c| c.hits.to_string()).unwrap_or_default(),
-                estimate.counting.map(|c| c.samples.to_string()).unwrap_or_default(),
+                estimate
+                    .counting
+                    .map(|c| c.hits.to_string())
+                    .unwrap_or_default(),
+                estimate
+                    .counting
+                    .map(|c| c.samples.to_string())
+                    .unwrap_or_default(),
                 cell_text(estimate.counting.and_then(|c| c.bits)),
                 cell_text(estimate.counting.map(|c| c.lower)),
                 cell_text(estimate.counting.and_then(|c| c.upper)),

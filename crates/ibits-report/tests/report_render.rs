@@ -27,7 +27,14 @@ samples = 200
 fn sweep(dir: &Path) {
     let experiment = Experiment::parse(Path::new("render.toml"), GRID).unwrap();
     let samples = experiment.settings.samples;
-    run_sweep(dir, &experiment, SweepOptions::default(), |c| run_cell(c, samples), |_| {}).unwrap();
+    run_sweep(
+        dir,
+        &experiment,
+        SweepOptions::default(),
+        |c| run_cell(c, samples),
+        |_| {},
+    )
+    .unwrap();
 }
 
 /// The Markdown's skeleton: headings, table headers, and one `figure:` line per image.
@@ -41,7 +48,10 @@ fn skeleton(markdown: &str) -> String {
         } else if is_table && !previous_was_table {
             lines.push(format!("table: {line}"));
         } else if let Some(rest) = line.strip_prefix("![") {
-            let target = rest.rsplit_once("](").map(|(_, t)| t.trim_end_matches(')')).unwrap_or("");
+            let target = rest
+                .rsplit_once("](")
+                .map(|(_, t)| t.trim_end_matches(')'))
+                .unwrap_or("");
             lines.push(format!("figure: {target}"));
         } else if line.starts_with("```") && line.len() > 3 {
             lines.push(format!("code: {}", &line[3..]));
@@ -111,22 +121,49 @@ fn markdown_report_has_the_expected_structure_and_images() {
     let files = write_report(&set, &out, Format::Markdown).unwrap();
     let markdown = std::fs::read_to_string(&files.document).unwrap();
     assert_eq!(skeleton(&markdown), SKELETON);
-    assert!(markdown.contains("- cell 0 (synthetic:dim=2 · chi2 (scale=1.0)): example warning"), "{markdown}");
-    assert!(markdown.contains("| 0 | synthetic:dim=2 | chi2 (scale=1.0) | 10 | 50 | 1 | 0.1 | absolute |"), "{markdown}");
+    assert!(
+        markdown.contains("- cell 0 (synthetic:dim=2 · chi2 (scale=1.0)): example warning"),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .contains("| 0 | synthetic:dim=2 | chi2 (scale=1.0) | 10 | 50 | 1 | 0.1 | absolute |"),
+        "{markdown}"
+    );
     assert_eq!(files.plots.len(), 12 + 12 + 6 + 3 + 3);
     for plot in &files.plots {
         let png = std::fs::read(&plot.png).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{}", plot.png.display());
-        assert!(png.len() > 10_000, "{} is only {} bytes", plot.png.display(), png.len());
+        assert!(
+            png.len() > 10_000,
+            "{} is only {} bytes",
+            plot.png.display(),
+            png.len()
+        );
         let svg = std::fs::read_to_string(&plot.svg).unwrap();
-        assert!(svg.contains("<svg") && svg.matches("<text").count() >= 10, "{} has too little text", plot.svg.display());
+        assert!(
+            svg.contains("<svg") && svg.matches("<text").count() >= 10,
+            "{} has too little text",
+            plot.svg.display()
+        );
     }
     let histogram = std::fs::read_to_string(out.join("plots/hist-cell-0000.svg")).unwrap();
-    for text in ["Test errors: synthetic:dim=2", "n = 10, N = 50, k = 1, S = 200", "probability density", "test error e(h)"] {
+    for text in [
+        "Test errors: synthetic:dim=2",
+        "n = 10, N = 50, k = 1, S = 200",
+        "probability density",
+        "test error e(h)",
+    ] {
         assert!(histogram.contains(text), "histogram SVG lacks {text:?}");
     }
     let bits = std::fs::read_to_string(out.join("plots/bits-vs-eps-cell-0000.svg")).unwrap();
-    for text in ["inductive bias (bits)", "exact (generalized chi-squared law)", "Chernoff bound", "paper-compatible", "counting"] {
+    for text in [
+        "inductive bias (bits)",
+        "exact (generalized chi-squared law)",
+        "Chernoff bound",
+        "paper-compatible",
+        "counting",
+    ] {
         assert!(bits.contains(text), "bits-vs-eps SVG lacks {text:?}");
     }
 }
@@ -140,7 +177,10 @@ fn html_report_is_self_contained() {
     let html = std::fs::read_to_string(&files.document).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_eq!(html.matches("<svg").count(), files.plots.len());
-    assert!(!html.contains("src=") && !html.contains("href="), "no external resources");
+    assert!(
+        !html.contains("src=") && !html.contains("href="),
+        "no external resources"
+    );
     assert!(html.contains("<h2>Numerical health</h2>"));
 }
 
@@ -158,13 +198,28 @@ fn bitmap_charts_contain_drawn_text_and_data() {
     let (width, height) = (SIZE.0 as usize, SIZE.1 as usize);
     let pixel = |x: usize, y: usize| &rgb[3 * (y * width + x)..3 * (y * width + x) + 3];
     // The title band (top 56 px) holds glyphs: dark pixels, which only a loaded font draws.
-    let dark_in_title = (0..56).flat_map(|y| (0..width).map(move |x| (x, y))).filter(|&(x, y)| pixel(x, y).iter().all(|&c| c < 100)).count();
-    assert!(dark_in_title > 200, "title band has {dark_in_title} dark pixels");
+    let dark_in_title = (0..56)
+        .flat_map(|y| (0..width).map(move |x| (x, y)))
+        .filter(|&(x, y)| pixel(x, y).iter().all(|&c| c < 100))
+        .count();
+    assert!(
+        dark_in_title > 200,
+        "title band has {dark_in_title} dark pixels"
+    );
     // The axis-label area on the left holds rotated text.
-    let dark_left = (56..height).flat_map(|y| (0..40).map(move |x| (x, y))).filter(|&(x, y)| pixel(x, y).iter().all(|&c| c < 100)).count();
-    assert!(dark_left > 100, "y-axis label area has {dark_left} dark pixels");
+    let dark_left = (56..height)
+        .flat_map(|y| (0..40).map(move |x| (x, y)))
+        .filter(|&(x, y)| pixel(x, y).iter().all(|&c| c < 100))
+        .count();
+    assert!(
+        dark_left > 100,
+        "y-axis label area has {dark_left} dark pixels"
+    );
     // The histogram bars (sky blue, mixed with white) fill part of the plot area.
-    let bars = rgb.chunks(3).filter(|p| p[2] > 200 && p[0] < 200 && p[0] > 100).count();
+    let bars = rgb
+        .chunks(3)
+        .filter(|p| p[2] > 200 && p[0] < 200 && p[0] > 100)
+        .count();
     assert!(bars > 10_000, "{bars} bar pixels");
 }
 
@@ -179,7 +234,11 @@ fn density_histogram_integrates_to_one() {
     for h in &heights {
         approx::assert_relative_eq!(*h, 10.0 / (100.0 * 9.9), max_relative = 1e-12);
     }
-    approx::assert_relative_eq!(heights.iter().sum::<f64>() * width, 1.0, max_relative = 1e-12);
+    approx::assert_relative_eq!(
+        heights.iter().sum::<f64>() * width,
+        1.0,
+        max_relative = 1e-12
+    );
     assert!(density_histogram(&[]).2.is_empty());
 }
 
@@ -190,14 +249,22 @@ fn records_survive_a_json_round_trip_bit_for_bit() {
     let dir = tempfile::tempdir().unwrap();
     sweep(dir.path());
     let text = std::fs::read_to_string(dir.path().join("results.jsonl")).unwrap();
-    for value in [3.9068905956085187, 0.1 + 0.2, 1e-300, 5e-324, f64::MAX, 2.0f64.sqrt()] {
+    for value in [
+        3.9068905956085187,
+        0.1 + 0.2,
+        1e-300,
+        5e-324,
+        f64::MAX,
+        2.0f64.sqrt(),
+    ] {
         let back: f64 = serde_json::from_str(&serde_json::to_string(&value).unwrap()).unwrap();
         assert_eq!(back.to_bits(), value.to_bits());
     }
     for line in text.lines() {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         let record: CellRecord = serde_json::from_value(value["record"].clone()).unwrap();
-        let again: CellRecord = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        let again: CellRecord =
+            serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
         assert_eq!(record, again);
     }
 }

@@ -39,22 +39,44 @@ fn bench_gx2(c: &mut Criterion) {
     }
     let x = 0.05 * mean;
     c.bench_function(
-        "gx2 log_cdf (saddlepoint + Ruben budget 10000, not converging), 20000 terms, x = 0.05 mean",
+        "gx2 log_cdf (saddlepoint + Ruben skipped as provably non-convergent), 20000 terms, x = 0.05 mean",
         |b| b.iter(|| black_box(wide.log_cdf(black_box(x)).ln_cdf)),
     );
 
-    // Ruben converges where the weights are close together: 20,000 terms on [0.5, 1].
-    let narrow = gp_like_law(20_000, 0.5, 2);
-    let x = 0.1 * narrow.mean();
+    // Ruben converges where the weights are close together: the 20,000-term law of
+    // tests/gx2_accuracy.rs (weights log-uniform on [0.5, 1], multiplicities 1-3).
+    let narrow = accuracy_test_law(20_000, 0.5, 13);
     let options = RubenOptions::default();
-    assert!(narrow.ruben_log_cdf(x, &options).converged);
-    c.bench_function(
-        "gx2 Ruben ln CDF (converges), 20000 terms (weights on [0.5, 1]), x = 0.1 mean",
-        |b| b.iter(|| black_box(narrow.ruben_log_cdf(black_box(x), &options).log_cdf)),
-    );
-    c.bench_function("gx2 saddlepoint ln CDF, same law and x", |b| {
-        b.iter(|| black_box(narrow.saddlepoint(black_box(x)).log_cdf))
-    });
+    for frac in [0.01, 0.1] {
+        let x = frac * narrow.mean();
+        let series = narrow.ruben_log_cdf(x, &options);
+        assert!(series.converged);
+        c.bench_function(
+            &format!(
+                "gx2 Ruben ln CDF (converges in {} terms), 20000 terms (weights on [0.5, 1]), x = {frac} mean",
+                series.terms
+            ),
+            |b| b.iter(|| black_box(narrow.ruben_log_cdf(black_box(x), &options).log_cdf)),
+        );
+        c.bench_function(
+            &format!("gx2 saddlepoint ln CDF, same law, x = {frac} mean"),
+            |b| b.iter(|| black_box(narrow.saddlepoint(black_box(x)).log_cdf)),
+        );
+    }
+}
+
+/// The generator of tests/gx2_accuracy.rs: weights log-uniform on [spread, 1], multiplicities
+/// from {1, 1, 2, 3}, non-centralities uniform on [0, s] with s from {0, 1, 5}.
+fn accuracy_test_law(n: usize, spread: f64, seed: u64) -> Gx2 {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let weights: Vec<f64> = (0..n).map(|_| spread.powf(rng.random::<f64>())).collect();
+    let multiplicities: Vec<f64> = (0..n)
+        .map(|_| [1.0, 1.0, 2.0, 3.0][rng.random_range(0..4)])
+        .collect();
+    let noncentralities: Vec<f64> = (0..n)
+        .map(|_| rng.random::<f64>() * [0.0, 1.0, 5.0][rng.random_range(0..3)])
+        .collect();
+    Gx2::new(&weights, &multiplicities, &noncentralities, 0.0).expect("valid law")
 }
 
 criterion_group! {

@@ -49,7 +49,9 @@ pub enum LawError {
         value: f64,
     },
     /// A non-centrality of a generalized chi-squared term must be finite and >= 0.
-    #[error("generalized chi-squared: non-centrality {index} must be finite and >= 0, got {value}")]
+    #[error(
+        "generalized chi-squared: non-centrality {index} must be finite and >= 0, got {value}"
+    )]
     Gx2Noncentrality {
         /// Index of the term.
         index: usize,

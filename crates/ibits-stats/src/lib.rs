@@ -22,4 +22,6 @@ pub mod special;
 pub use error::LawError;
 pub use law::Ncx2;
 pub use law::Sankaran;
-pub use law::{Gx2, Gx2LogCdf, Gx2Method, RubenOptions, RubenSeries, Saddlepoint, SaddlepointFormula};
+pub use law::{
+    Gx2, Gx2LogCdf, Gx2Method, RubenOptions, RubenSeries, Saddlepoint, SaddlepointFormula,
+};

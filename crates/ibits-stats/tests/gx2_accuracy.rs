@@ -64,24 +64,29 @@ fn compare(law: &Gx2, fracs: &[f64], label: &str) -> (f64, f64) {
 #[test]
 fn saddlepoint_matches_ruben_on_ten_term_laws() {
     let fracs = [1e-4, 1e-2, 0.1, 0.3, 0.5, 0.8, 0.95, 1.0, 1.05, 1.3, 2.0];
+    let mut worst = 0.0_f64;
     for seed in 0..6 {
         for spread in [0.2, 0.02] {
             let law = random_law(10, spread, seed);
-            compare(
-                &law,
-                &fracs,
-                &format!("10 terms, spread {spread}, seed {seed}"),
-            );
+            let label = format!("10 terms, spread {spread}, seed {seed}");
+            worst = worst.max(compare(&law, &fracs, &label).0);
         }
     }
+    println!("10 terms: largest |saddlepoint - Ruben| = {worst:.2e} bits");
 }
 
 #[test]
 fn saddlepoint_matches_ruben_on_hundred_and_thousand_term_laws() {
     let fracs = [1e-4, 1e-2, 0.1, 0.5, 0.9, 1.0, 1.2];
-    let (_, deepest) = compare(&random_law(100, 0.3, 11), &fracs, "100 terms");
+    let (worst, deepest) = compare(&random_law(100, 0.3, 11), &fracs, "100 terms");
+    println!(
+        "100 terms: largest |saddlepoint - Ruben| = {worst:.2e} bits, deepest {deepest:.0} bits"
+    );
     assert!(deepest > 1000.0);
-    let (_, deepest) = compare(&random_law(1000, 0.5, 12), &fracs, "1000 terms");
+    let (worst, deepest) = compare(&random_law(1000, 0.5, 12), &fracs, "1000 terms");
+    println!(
+        "1000 terms: largest |saddlepoint - Ruben| = {worst:.2e} bits, deepest {deepest:.0} bits"
+    );
     assert!(deepest > 10_000.0);
 }
 
@@ -90,28 +95,61 @@ fn saddlepoint_matches_ruben_on_twenty_thousand_term_law() {
     // 1e-4, 1e-2 and 0.1 of the mean: about 2.1e5, 9.4e4 and 3.7e4 bits. Nearer the mean
     // Ruben's series needs more than its 10,000-term budget on this law.
     let law = random_law(20_000, 0.5, 13);
-    let (_, deepest) = compare(&law, &[1e-4, 1e-2, 0.1], "20,000 terms");
+    let (worst, deepest) = compare(&law, &[1e-4, 1e-2, 0.1], "20,000 terms");
+    println!(
+        "20,000 terms: largest |saddlepoint - Ruben| = {worst:.2e} bits, deepest {deepest:.0} bits"
+    );
     assert!(deepest > 1e5);
 }
 
 #[test]
 fn ruben_reports_non_convergence_with_a_valid_lower_bound() {
-    // Near the mean of a 20,000-term law the series does not converge in 100 terms: the
-    // partial sum is then a lower bound, and the combined answer falls back to the saddlepoint.
-    let law = random_law(20_000, 0.5, 13);
-    let x = 0.9 * law.mean();
+    // A budget a few terms short of what the series needs: not converged, and the partial
+    // sum is a lower bound with the truncation bound covering the gap; the combined answer
+    // falls back to the saddlepoint.
+    let law = random_law(1000, 0.5, 12);
+    let x = 0.5 * law.mean();
+    let full = law.ruben_log_cdf(x, &RubenOptions::default());
+    assert!(full.converged);
     let options = RubenOptions {
-        max_terms: 100,
+        max_terms: full.terms - 5,
         ..RubenOptions::default()
     };
     let series = law.ruben_log_cdf(x, &options);
-    assert!(!series.converged);
-    assert_eq!(series.terms, 100);
+    assert!(!series.converged && !series.skipped);
+    assert_eq!(series.terms, full.terms - 5);
+    assert!(series.log_cdf <= full.log_cdf);
+    let upper = ibits_stats::special::log_add_exp(series.log_cdf, series.log_truncation_bound);
+    assert!(upper >= full.log_cdf);
     let result = law.log_cdf_with(x, &options);
     assert_eq!(result.method, Gx2Method::Saddlepoint);
     assert_eq!(result.ruben_ln_cdf, None);
     assert_eq!(result.ln_cdf, result.saddlepoint_ln_cdf);
-    assert!(series.log_cdf < result.saddlepoint_ln_cdf);
+}
+
+#[test]
+fn ruben_is_skipped_when_it_provably_cannot_converge() {
+    // Weights over six decades (a Gaussian-process posterior): the mixture index of Ruben's
+    // series has mean ~1e6 · M, far beyond the budget, and the series is not summed.
+    let law = random_law(2_000, 1e-6, 31);
+    let x = 0.05 * law.mean();
+    let series = law.ruben_log_cdf(x, &RubenOptions::default());
+    assert!(series.skipped && !series.converged);
+    assert_eq!(series.terms, 0);
+    assert_eq!(series.log_truncation_bound, law.chernoff_log_cdf_bound(x));
+    let result = law.log_cdf(x);
+    assert_eq!(result.method, Gx2Method::Saddlepoint);
+    // Summing the budget anyway does not converge (the skip lost nothing).
+    let tight = RubenOptions {
+        max_terms: 2_000,
+        ..RubenOptions::default()
+    };
+    let summed = law.ruben_log_cdf(x, &tight);
+    assert!(!summed.converged);
+    // Where the series converges it is never skipped (also every test above).
+    let narrow = random_law(10, 0.5, 31);
+    let series = narrow.ruben_log_cdf(0.5 * narrow.mean(), &RubenOptions::default());
+    assert!(series.converged && !series.skipped);
 }
 
 #[test]

@@ -1,3 +1,4 @@
+#![allow(clippy::excessive_precision)] // mpmath reference digits are kept as printed.
 //! Generalized chi-squared against independent values: mpmath convolution integrals, closed
 //! forms, the non-central chi-squared law, and published tail values (DESIGN §8).
 

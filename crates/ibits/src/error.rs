@@ -55,7 +55,9 @@ pub enum Error {
         mean_diagonal: f64,
     },
     /// The tridiagonal QL iteration did not converge.
-    #[error("eigendecomposition of the posterior covariance did not converge at eigenvalue {index}")]
+    #[error(
+        "eigendecomposition of the posterior covariance did not converge at eigenvalue {index}"
+    )]
     EigenNotConverged {
         /// Index of the eigenvalue being sought.
         index: usize,

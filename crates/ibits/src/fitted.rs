@@ -29,7 +29,10 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        Self { bootstrap: 200, confidence: 0.95 }
+        Self {
+            bootstrap: 200,
+            confidence: 0.95,
+        }
     }
 }
 
@@ -86,18 +89,36 @@ pub struct FittedPath {
 /// # Errors
 /// [`Error::Option`] when the samples cannot be fitted (too few, non-positive, constant), a
 /// target is not positive or the confidence is outside (0, 1).
-pub fn fit_errors(errors: &[f64], eps: &[f64], seed: u64, options: &FitOptions) -> Result<FittedPath, Error> {
+pub fn fit_errors(
+    errors: &[f64],
+    eps: &[f64],
+    seed: u64,
+    options: &FitOptions,
+) -> Result<FittedPath, Error> {
     // The ridge profile is always walked: it is what flags a poorly identified fit.
-    let config = FitConfig { bootstrap: options.bootstrap, seed, confidence: options.confidence, profile: true };
+    let config = FitConfig {
+        bootstrap: options.bootstrap,
+        seed,
+        confidence: options.confidence,
+        profile: true,
+    };
     let mut law = None;
     let mut bits = Vec::with_capacity(eps.len());
     let mut counted = Vec::with_capacity(eps.len());
     let mut warnings = Vec::new();
     for &e in eps {
-        let est = estimate_fitted(errors, e, &config)
-            .map_err(|err| Error::Option { what: "fitted path", allowed: "samples and settings it can fit", got: err.to_string() })?;
+        let est = estimate_fitted(errors, e, &config).map_err(|err| Error::Option {
+            what: "fitted path",
+            allowed: "samples and settings it can fit",
+            got: err.to_string(),
+        })?;
         let fit = est.fit;
-        law.get_or_insert(FittedLaw { dof: fit.dof, noncentrality: fit.noncentrality, scale: fit.scale, log_likelihood: fit.log_likelihood });
+        law.get_or_insert(FittedLaw {
+            dof: fit.dof,
+            noncentrality: fit.noncentrality,
+            scale: fit.scale,
+            log_likelihood: fit.log_likelihood,
+        });
         bits.push(FittedBits {
             eps: e,
             bits: est.bits,
@@ -108,8 +129,21 @@ pub fn fit_errors(errors: &[f64], eps: &[f64], seed: u64, options: &FitOptions) 
             count_disagrees: est.count_disagrees,
         });
         counted.push(est.count);
-        warnings.extend(est.warnings.into_iter().map(|w| format!("fitted path at eps = {e:.4e}: {w}")));
+        warnings.extend(
+            est.warnings
+                .into_iter()
+                .map(|w| format!("fitted path at eps = {e:.4e}: {w}")),
+        );
     }
-    let law = law.ok_or(Error::Option { what: "targets", allowed: "at least one target", got: "none".into() })?;
-    Ok(FittedPath { law, bits, counted, warnings })
+    let law = law.ok_or(Error::Option {
+        what: "targets",
+        allowed: "at least one target",
+        got: "none".into(),
+    })?;
+    Ok(FittedPath {
+        law,
+        bits,
+        counted,
+        warnings,
+    })
 }

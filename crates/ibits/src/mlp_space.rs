@@ -55,7 +55,8 @@ impl Default for MlpOptions {
 /// ```text
 /// w(m) = upper - lower of the bootstrap interval of the bits at eps, from the first m
 ///        accepted errors, m in {S/4, S/2, S} (those >= 10)
-/// ln w(m) = a + b ln m            (least squares; b = -1/2 for a regular estimator)
+/// b = slope of ln w(m) on ln m between the two largest m   (-1/2 for a regular estimator;
+///     capped at -1)
 /// S_half = S * 2^(-1/b)           (w(S_half) = w(S) / 2)
 /// ```
 /// When fewer than two widths are finite, or they do not shrink (b >= -0.05), the 1/sqrt(S)
@@ -285,12 +286,6 @@ pub fn estimate_from_sample(
     for target in targets {
         let eps = target.resolve(mean);
         let fitted = estimate_fitted(&errors, eps, &options.fit)?;
-        if eps < min {
-            warnings.push(format!(
-                "eps = {eps:.6} is below every sampled test error (min {min:.6}): the fitted law is extrapolated \
-                 and the count only bounds the bits from below"
-            ));
-        }
         for w in &fitted.warnings {
             warnings.push(format!("eps = {eps:.6}: {w}"));
         }
@@ -392,20 +387,20 @@ fn advice_from_widths(
         .filter(|(_, w)| w.is_finite() && *w > 0.0)
         .map(|&(m, w)| ((m as f64).ln(), w.ln()))
         .collect();
-    let measured = if usable.len() >= 2 {
-        let n = usable.len() as f64;
-        let mx = usable.iter().map(|p| p.0).sum::<f64>() / n;
-        let my = usable.iter().map(|p| p.1).sum::<f64>() / n;
-        let sxy: f64 = usable.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-        let sxx: f64 = usable.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
-        Some(sxy / sxx)
-    } else {
-        None
+    // The slope between the two largest subsamples: the smallest ones (S/4 of a small S) are
+    // far from the asymptotic regime and would dominate a regression on all points.
+    let measured = match usable.as_slice() {
+        [.., (x1, y1), (x2, y2)] if x2 > x1 => Some((y2 - y1) / (x2 - x1)),
+        _ => None,
     };
     let (exponent, basis) = match measured {
+        Some(b) if b < -1.0 => (
+            -1.0,
+            format!("measured slope {b:.3} between the two largest subsamples, capped at -1 (1/S)"),
+        ),
         Some(b) if b < -0.05 => (
             b,
-            "measured: least-squares slope of ln(width) on ln(S)".to_string(),
+            "measured: slope of ln(width) on ln(S) between the two largest subsamples".to_string(),
         ),
         Some(b) => (
             -0.5,
@@ -546,6 +541,10 @@ mod tests {
             [25, 50, 100].iter().map(|&m| (m, 7.0 / m as f64)).collect();
         let a = advice_from_widths(0.1, widths, 100, 100);
         approx::assert_relative_eq!(a.exponent, -1.0, max_relative = 1e-12);
+        assert_eq!(a.accepted_to_halve, 200);
+        // A slope steeper than -1 is capped at -1.
+        let a = advice_from_widths(0.1, vec![(25, 100.0), (50, 20.0), (100, 2.0)], 100, 100);
+        assert_eq!(a.exponent, -1.0);
         assert_eq!(a.accepted_to_halve, 200);
         // Widths that grow fall back to the 1/sqrt(S) rule and say so.
         let a = advice_from_widths(0.1, vec![(25, 1.0), (50, 1.2), (100, 1.5)], 100, 100);

@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn targets_validate_and_resolve() {
         assert_eq!(Target::absolute(0.0), Err(Error::Target(0.0)));
-        assert!(matches!(Target::relative(f64::NAN), Err(Error::RelativeTarget(_))));
+        assert!(matches!(
+            Target::relative(f64::NAN),
+            Err(Error::RelativeTarget(_))
+        ));
         assert_eq!(Target::relative(0.5).unwrap().resolve(0.08), 0.04);
         assert_eq!(Target::absolute(0.05).unwrap().resolve(0.08), 0.05);
     }

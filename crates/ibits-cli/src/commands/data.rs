@@ -41,7 +41,7 @@ pub enum DataCommand {
         #[arg(value_name = "TASK")]
         task: String,
         #[command(flatten)]
-        options: TaskOptions,
+        options: Box<TaskOptions>,
         /// Print JSON.
         #[arg(long)]
         json: bool,

@@ -10,7 +10,6 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Context;
 use ibits::gp_space::{GpStage, KernelSpec};
 use ibits::{estimate_gp, GpData, GpEstimate, GpOptions, Kernel, Target};
 use ibits_data::{load_task, SyntheticSpec, TaskSource, TaskSpec};
@@ -103,7 +102,12 @@ pub struct EstimateArgs {
     pub degree: u32,
     /// Target test error(s) eps, absolute (mean squared error over N*k entries; > 0),
     /// comma-separated.
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, conflicts_with = "target_rel")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        conflicts_with = "target_rel"
+    )]
     pub target: Vec<f64>,
     /// Target(s) as a fraction of the space's mean test error (> 0), comma-separated. Default
     /// 0.5 when no --target is given.
@@ -111,7 +115,11 @@ pub struct EstimateArgs {
     pub target_rel: Vec<f64>,
     /// S, posterior samples for the paper's fitted estimator and for counting (0 skips both).
     /// With --space mlp: networks to train (default 100).
-    #[arg(long, default_value_t = 10_000, default_value_if("space", "mlp", "100"))]
+    #[arg(
+        long,
+        default_value_t = 10_000,
+        default_value_if("space", "mlp", "100")
+    )]
     pub samples: usize,
     /// Seed of the posterior samples and of the bootstrap.
     #[arg(long, default_value_t = 0)]
@@ -153,15 +161,22 @@ fn positive(name: &str, value: f64) -> anyhow::Result<f64> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(usage(format!("--{name} must be a finite number > 0, got {value}")))
+        Err(usage(format!(
+            "--{name} must be a finite number > 0, got {value}"
+        )))
     }
 }
 
 /// The kernel the flags describe (validated).
 pub(crate) fn kernel_spec(args: &EstimateArgs) -> anyhow::Result<KernelSpec> {
     let relu = matches!(args.kernel, KernelArg::NngpRelu | KernelArg::NtkRelu);
-    let mlp = matches!(args.kernel, KernelArg::NngpRelu | KernelArg::NngpErf | KernelArg::NtkRelu);
-    let sigma_w = args.sigma_w.unwrap_or(if relu { std::f64::consts::SQRT_2 } else { 1.0 });
+    let mlp = matches!(
+        args.kernel,
+        KernelArg::NngpRelu | KernelArg::NngpErf | KernelArg::NtkRelu
+    );
+    let sigma_w = args
+        .sigma_w
+        .unwrap_or(if relu { std::f64::consts::SQRT_2 } else { 1.0 });
     let sigma_b = args.sigma_b.unwrap_or(if mlp { 0.1 } else { 1.0 });
     let bad = |e: ibits_kernels::KernelError| usage(format!("{e} (check the kernel flags)"));
     let kernel = match args.kernel {
@@ -171,13 +186,20 @@ pub(crate) fn kernel_spec(args: &EstimateArgs) -> anyhow::Result<KernelSpec> {
                 return Ok(KernelSpec::RbfMedian { amplitude });
             }
             let bw: f64 = args.bandwidth.trim().parse().map_err(|_| {
-                usage(format!("--bandwidth must be a number > 0 or `median`, got {:?}", args.bandwidth))
+                usage(format!(
+                    "--bandwidth must be a number > 0 or `median`, got {:?}",
+                    args.bandwidth
+                ))
             })?;
             Kernel::Rbf(Rbf::new(positive("bandwidth", bw)?, amplitude).map_err(bad)?)
         }
         KernelArg::Linear => Kernel::Linear(Linear::new(sigma_w, sigma_b).map_err(bad)?),
-        KernelArg::Poly => Kernel::Polynomial(Polynomial::new(args.degree, sigma_w, sigma_b).map_err(bad)?),
-        KernelArg::NngpRelu => Kernel::NngpRelu(Mlp::new(args.depth, sigma_w, sigma_b).map_err(bad)?),
+        KernelArg::Poly => {
+            Kernel::Polynomial(Polynomial::new(args.degree, sigma_w, sigma_b).map_err(bad)?)
+        }
+        KernelArg::NngpRelu => {
+            Kernel::NngpRelu(Mlp::new(args.depth, sigma_w, sigma_b).map_err(bad)?)
+        }
         KernelArg::NngpErf => Kernel::NngpErf(Mlp::new(args.depth, sigma_w, sigma_b).map_err(bad)?),
         KernelArg::NtkRelu => Kernel::NtkRelu(Mlp::new(args.depth, sigma_w, sigma_b).map_err(bad)?),
     };
@@ -207,8 +229,14 @@ pub(crate) fn task_spec(args: &EstimateArgs) -> anyhow::Result<TaskSpec> {
             args.n_train, args.n_test
         )));
     }
-    let mut source: TaskSource = args.task.parse().map_err(|e: ibits_data::DataError| usage(e.to_string()))?;
-    let synthetic_flags = args.intrinsic_dim.is_some() || args.ambient_dim.is_some() || args.classes.is_some() || args.data_seed.is_some();
+    let mut source: TaskSource = args
+        .task
+        .parse()
+        .map_err(|e: ibits_data::DataError| usage(e.to_string()))?;
+    let synthetic_flags = args.intrinsic_dim.is_some()
+        || args.ambient_dim.is_some()
+        || args.classes.is_some()
+        || args.data_seed.is_some();
     match &mut source {
         TaskSource::Synthetic(spec) => {
             let defaults = SyntheticSpec::default();
@@ -225,7 +253,11 @@ pub(crate) fn task_spec(args: &EstimateArgs) -> anyhow::Result<TaskSpec> {
         }
         _ => {}
     }
-    Ok(TaskSpec { n_train: Some(args.n_train), n_test: Some(args.n_test), ..TaskSpec::new(source) })
+    Ok(TaskSpec {
+        n_train: Some(args.n_train),
+        n_test: Some(args.n_test),
+        ..TaskSpec::new(source)
+    })
 }
 
 /// Run `ibits estimate`.
@@ -251,7 +283,10 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         jitter_check: !args.no_jitter_check,
         samples: args.samples,
         seed: args.seed,
-        fit: ibits::fitted::FitOptions { bootstrap: args.bootstrap, ..Default::default() },
+        fit: ibits::fitted::FitOptions {
+            bootstrap: args.bootstrap,
+            ..Default::default()
+        },
         memory_limit,
         ..GpOptions::default()
     };
@@ -260,7 +295,13 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         bar.set_message(stage_name(stage));
         bar.inc(1);
     };
-    let result = estimate_gp(&GpData::from_task(&task), &kernel, &targets, &options, &mut on_stage);
+    let result = estimate_gp(
+        &GpData::from_task(&task),
+        &kernel,
+        &targets,
+        &options,
+        &mut on_stage,
+    );
     bar.finish_and_clear();
     let estimate = result.map_err(|e| match e {
         ibits::Error::InsufficientMemory { .. }
@@ -269,9 +310,16 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         | ibits::Error::RelativeTarget(_) => usage(e.to_string()),
         other => anyhow::Error::new(other).context("GP estimate"),
     })?;
-    let info = TaskInfo { name: task.name.clone(), description: task.description.clone(), warnings: task.warnings.clone() };
+    let info = TaskInfo {
+        name: task.name.clone(),
+        description: task.description.clone(),
+        warnings: task.warnings.clone(),
+    };
     if args.json {
-        print_json(&EstimateOutput { task: info, estimate: &estimate })
+        print_json(&EstimateOutput {
+            task: info,
+            estimate: &estimate,
+        })
     } else {
         print_text(&render(&info, &estimate))
     }
@@ -301,8 +349,15 @@ fn bits_or_bound(b: f64) -> String {
 /// The human-readable summary.
 fn render(task: &TaskInfo, e: &GpEstimate) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "Inductive bias of a GP hypothesis space (unit: bits = -log2 P[test error <= eps])");
-    let _ = writeln!(s, "  task        {}: n = {} train, N = {} test, k = {} outputs, d = {} inputs", task.name, e.n_train, e.n_test, e.outputs, e.input_dim);
+    let _ = writeln!(
+        s,
+        "Inductive bias of a GP hypothesis space (unit: bits = -log2 P[test error <= eps])"
+    );
+    let _ = writeln!(
+        s,
+        "  task        {}: n = {} train, N = {} test, k = {} outputs, d = {} inputs",
+        task.name, e.n_train, e.n_test, e.outputs, e.input_dim
+    );
     let _ = writeln!(s, "  kernel      {}", e.kernel_description);
     if let Some(rule) = &e.kernel_rule {
         let _ = writeln!(s, "              (bandwidth = {rule})");
@@ -312,7 +367,11 @@ fn render(task: &TaskInfo, e: &GpEstimate) -> String {
         "  posterior   jitter {:.3e} ({:.1e} x mean diagonal), {} eigenvalues clipped ({:.2e} of trace)",
         e.jitter, e.jitter_relative, e.clipped_eigenvalues, e.clipped_mass_relative
     );
-    let _ = writeln!(s, "  mean error  {:.6} over the space; {:.6} for the posterior mean (MSE over N*k entries)", e.mean_error, e.posterior_mean_error);
+    let _ = writeln!(
+        s,
+        "  mean error  {:.6} over the space; {:.6} for the posterior mean (MSE over N*k entries)",
+        e.mean_error, e.posterior_mean_error
+    );
     for t in &e.targets {
         let _ = writeln!(s);
         let _ = writeln!(s, "eps = {:.6} ({})", t.eps, t.eps_rule);
@@ -335,22 +394,39 @@ fn render(task: &TaskInfo, e: &GpEstimate) -> String {
         }
         if let Some(f) = &t.fitted {
             let interval = match f.interval_bits {
-                Some([lo, hi]) => format!("  95% bootstrap [{}, {}]", bits_or_bound(lo), bits_or_bound(hi)),
+                Some([lo, hi]) => format!(
+                    "  95% bootstrap [{}, {}]",
+                    bits_or_bound(lo),
+                    bits_or_bound(hi)
+                ),
                 None => String::new(),
             };
-            let _ = writeln!(s, "  paper's fit    {} bits{}", bits_or_bound(f.bits), interval);
+            let _ = writeln!(
+                s,
+                "  paper's fit    {} bits{}",
+                bits_or_bound(f.bits),
+                interval
+            );
             let _ = writeln!(
                 s,
                 "                 (the paper's code would report {:.4} nats{})",
                 f.paper_nats,
-                if f.paper_sankaran_fallback { ", via its Sankaran fallback" } else { "" }
+                if f.paper_sankaran_fallback {
+                    ", via its Sankaran fallback"
+                } else {
+                    ""
+                }
             );
         }
         if let Some(c) = &t.counted {
             let k = c.proportion.successes;
             let n = c.proportion.trials;
             if k == 0 {
-                let _ = writeln!(s, "  counted        >= {} bits (0 of {n} samples <= eps)", bits_or_bound(c.interval_bits[0]));
+                let _ = writeln!(
+                    s,
+                    "  counted        >= {} bits (0 of {n} samples <= eps)",
+                    bits_or_bound(c.interval_bits[0])
+                );
             } else {
                 let _ = writeln!(
                     s,
@@ -404,16 +480,34 @@ mod tests {
     fn defaults_are_mnist_rbf_median_half_mean() {
         let a = parse(&[]);
         assert_eq!((a.task.as_str(), a.n_train, a.n_test), ("mnist", 1000, 500));
-        assert_eq!(kernel_spec(&a).unwrap(), KernelSpec::RbfMedian { amplitude: 1.0 });
+        assert_eq!(
+            kernel_spec(&a).unwrap(),
+            KernelSpec::RbfMedian { amplitude: 1.0 }
+        );
         assert_eq!(targets(&a).unwrap(), vec![Target::RelativeToMean(0.5)]);
     }
 
     #[test]
     fn kernel_flags_build_the_named_kernel() {
-        let a = parse(&["--kernel", "nngp-relu", "--depth", "3", "--sigma-w", "1.4", "--sigma-b", "0.1"]);
-        assert_eq!(kernel_spec(&a).unwrap(), KernelSpec::Fixed(Kernel::NngpRelu(Mlp::new(3, 1.4, 0.1).unwrap())));
+        let a = parse(&[
+            "--kernel",
+            "nngp-relu",
+            "--depth",
+            "3",
+            "--sigma-w",
+            "1.4",
+            "--sigma-b",
+            "0.1",
+        ]);
+        assert_eq!(
+            kernel_spec(&a).unwrap(),
+            KernelSpec::Fixed(Kernel::NngpRelu(Mlp::new(3, 1.4, 0.1).unwrap()))
+        );
         let a = parse(&["--bandwidth", "9.5"]);
-        assert_eq!(kernel_spec(&a).unwrap(), KernelSpec::Fixed(Kernel::Rbf(Rbf::new(9.5, 1.0).unwrap())));
+        assert_eq!(
+            kernel_spec(&a).unwrap(),
+            KernelSpec::Fixed(Kernel::Rbf(Rbf::new(9.5, 1.0).unwrap()))
+        );
         assert!(kernel_spec(&parse(&["--bandwidth", "wide"])).is_err());
         assert!(kernel_spec(&parse(&["--kernel", "poly", "--degree", "0"])).is_err());
     }

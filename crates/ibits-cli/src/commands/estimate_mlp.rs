@@ -107,6 +107,27 @@ pub(crate) fn sample_config(
     samples: usize,
     seed: u64,
 ) -> anyhow::Result<SampleConfig> {
+    sample_config_with(
+        args,
+        args.mlp.width,
+        args.depth,
+        input_dim,
+        outputs,
+        samples,
+        seed,
+    )
+}
+
+/// As [`sample_config`] with the width and depth given apart (MLP model classes).
+pub(crate) fn sample_config_with(
+    args: &EstimateArgs,
+    width: usize,
+    depth: usize,
+    input_dim: usize,
+    outputs: usize,
+    samples: usize,
+    seed: u64,
+) -> anyhow::Result<SampleConfig> {
     let m = &args.mlp;
     let bad = |e: ibits_nn::NnError| usage(format!("{e} (check the --space mlp flags)"));
     let activation = match m.activation {
@@ -130,8 +151,8 @@ pub(crate) fn sample_config(
         InitArg::Standard => Init::Standard { sigma_w, sigma_b },
         InitArg::Ntk => Init::Ntk { sigma_w, sigma_b },
     };
-    let architecture = Architecture::new(input_dim, m.width, args.depth, outputs, activation, init)
-        .map_err(bad)?;
+    let architecture =
+        Architecture::new(input_dim, width, depth, outputs, activation, init).map_err(bad)?;
     let adam = AdamConfig::new(m.lr, m.beta1, m.beta2, 1e-8).map_err(bad)?;
     let stop = m.early_stop.then_some(m.train_threshold);
     let training = TrainConfig::new(m.epochs, m.batch_size, adam, stop).map_err(bad)?;

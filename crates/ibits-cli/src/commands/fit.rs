@@ -63,6 +63,8 @@ struct FitReport {
     log_cdf_nats: f64,
     bits: f64,
     interval_bits: Option<[f64; 2]>,
+    interval_method: &'static str,
+    bootstrap_interval_bits: Option<[f64; 2]>,
     confidence: f64,
     bootstrap: usize,
     bootstrap_failed: usize,
@@ -138,7 +140,9 @@ fn report(args: &FitArgs, e: &FittedEstimate) -> FitReport {
         at_boundary: e.fit.at_boundary,
         log_cdf_nats: e.log_cdf,
         bits: e.bits,
-        interval_bits: e.bootstrap.as_ref().map(|b| b.interval_bits),
+        interval_bits: e.interval_bits,
+        interval_method: "percentile bootstrap joined with the delta-method interval",
+        bootstrap_interval_bits: e.bootstrap.as_ref().map(|b| b.interval_bits),
         confidence: args.confidence,
         bootstrap: args.bootstrap,
         bootstrap_failed: e.bootstrap.as_ref().map_or(0, |b| b.failed),
@@ -152,7 +156,7 @@ fn report(args: &FitArgs, e: &FittedEstimate) -> FitReport {
         paper_method: if e.paper.sankaran_fallback {
             "Sankaran z^2/2 (the paper's fallback where scipy's CDF underflows), nats"
         } else {
-            "-ln CDF(eps) as scipy computes it, nats"
+            "-ln CDF(eps) at the fitted law, as the paper's code (scipy) computes it, nats"
         },
         profile_noncentrality_range: e.profile.as_ref().map(|p| p.noncentrality_range),
         profile_bits_range: e.profile.as_ref().map(|p| p.bits_range),
@@ -195,10 +199,27 @@ fn render(r: &FitReport) -> String {
         Some([lo, hi]) => {
             let _ = writeln!(
                 out,
-                "  bootstrap     [{}, {}] bits ({:.0}%, B = {}, seed {})",
+                "  interval      [{}, {}] bits ({:.0}%; {})",
                 bits_or_inf(lo),
                 bits_or_inf(hi),
                 100.0 * r.confidence,
+                r.interval_method
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  interval      not available (no bootstrap and no delta-method error)"
+            );
+        }
+    }
+    match r.bootstrap_interval_bits {
+        Some([lo, hi]) => {
+            let _ = writeln!(
+                out,
+                "  bootstrap     [{}, {}] bits (percentile, B = {}, seed {})",
+                bits_or_inf(lo),
+                bits_or_inf(hi),
                 r.bootstrap,
                 r.seed
             );

@@ -36,9 +36,12 @@ struct MergeOutput {
 /// Run `ibits merge`.
 pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
     if args.dirs.iter().any(|d| d == &args.out) {
-        return Err(usage("--out must be a new directory, not one of the inputs"));
+        return Err(usage(
+            "--out must be a new directory, not one of the inputs",
+        ));
     }
-    let summary = merge::<CellRecord>(&args.dirs, &args.out).with_context(|| format!("merging into {}", args.out.display()))?;
+    let summary = merge::<CellRecord>(&args.dirs, &args.out)
+        .with_context(|| format!("merging into {}", args.out.display()))?;
     if args.json {
         return print_json(&MergeOutput {
             out: args.out.clone(),
@@ -57,7 +60,10 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
         summary.duplicates
     );
     if !summary.missing.is_empty() {
-        text.push_str(&format!("{} cells have no result in any input: run their shard again\n", summary.missing.len()));
+        text.push_str(&format!(
+            "{} cells have no result in any input: run their shard again\n",
+            summary.missing.len()
+        ));
     }
     print_text(&text)
 }

@@ -6,6 +6,7 @@ pub mod estimate_mlp;
 pub mod fit;
 pub mod law;
 pub mod merge;
+pub mod models;
 pub mod report;
 pub mod sweep;
 
@@ -21,5 +22,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         Command::Report(a) => report::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Estimate(a) => estimate::run(a),
+        Command::Models(a) => models::run(a),
     }
 }

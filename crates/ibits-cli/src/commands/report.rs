@@ -47,13 +47,15 @@ struct ReportOutput {
 
 /// Run `ibits report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    let set = load_results::<CellRecord>(&args.dir).with_context(|| format!("reading {}", args.dir.display()))?;
+    let set = load_results::<CellRecord>(&args.dir)
+        .with_context(|| format!("reading {}", args.dir.display()))?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("report"));
     let format = match args.format {
         ReportFormat::Md => Format::Markdown,
         ReportFormat::Html => Format::Html,
     };
-    let files = write_report(&set, &out, format).with_context(|| format!("writing the report into {}", out.display()))?;
+    let files = write_report(&set, &out, format)
+        .with_context(|| format!("writing the report into {}", out.display()))?;
     let output = ReportOutput {
         document: files.document.clone(),
         cells_finished: set.results.len(),

@@ -12,8 +12,12 @@ use anyhow::Context;
 use ibits::{estimate_gp, GpData, GpEstimate, GpOptions, KernelSpec};
 use ibits_data::{load_task, Subset, SyntheticKind, SyntheticSpec, TaskSource, TaskSpec};
 use ibits_kernels::{Kernel, Linear, Mlp, Polynomial, Rbf};
-use ibits_report::sweep::{run_sweep, Cell, Experiment, Shard, SweepEvent, SweepOptions, SweepSummary, Target};
-use ibits_report::{BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate};
+use ibits_report::sweep::{
+    run_sweep, Cell, Experiment, Shard, SweepEvent, SweepOptions, SweepSummary, Target,
+};
+use ibits_report::{
+    BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate,
+};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -150,7 +154,10 @@ impl TaskEntry {
     /// The data spec without n and N; checks the source and the options.
     fn task_spec_without_sizes(&self) -> Result<(TaskSpec, Option<usize>), String> {
         let t = self.table();
-        let source: TaskSource = t.source.parse().map_err(|e: ibits_data::DataError| e.to_string())?;
+        let source: TaskSource = t
+            .source
+            .parse()
+            .map_err(|e: ibits_data::DataError| e.to_string())?;
         let data_seed = t.data_seed.unwrap_or(0);
         let (source, intrinsic_dim) = match source {
             TaskSource::Synthetic(defaults) => {
@@ -180,7 +187,10 @@ impl TaskEntry {
                     ("regression", t.regression.is_some()),
                 ];
                 if let Some((key, _)) = synthetic_only.iter().find(|(_, set)| *set) {
-                    return Err(format!("`{key}` applies only to source = \"synthetic\", not {:?}", t.source));
+                    return Err(format!(
+                        "`{key}` applies only to source = \"synthetic\", not {:?}",
+                        t.source
+                    ));
                 }
                 (other, None)
             }
@@ -190,7 +200,11 @@ impl TaskEntry {
             None | Some("first") => Subset::First,
             Some("random") => Subset::Random { seed: data_seed },
             Some("stratified") => Subset::Stratified { seed: data_seed },
-            Some(other) => return Err(format!("subset must be \"first\", \"random\" or \"stratified\", got {other:?}")),
+            Some(other) => {
+                return Err(format!(
+                    "subset must be \"first\", \"random\" or \"stratified\", got {other:?}"
+                ))
+            }
         };
         Ok((spec, intrinsic_dim))
     }
@@ -279,7 +293,11 @@ impl TryFrom<GpFields> for GpSpace {
             ("sigma_b", f.sigma_b.is_some()),
         ] {
             if set && !allowed.contains(&key) {
-                return Err(format!("`{key}` does not apply to kernel {:?} (it takes {})", f.kernel, allowed.join(", ")));
+                return Err(format!(
+                    "`{key}` does not apply to kernel {:?} (it takes {})",
+                    f.kernel,
+                    allowed.join(", ")
+                ));
             }
         }
         let (sigma_w, sigma_b) = (f.sigma_w.unwrap_or(1.0), f.sigma_b.unwrap_or(0.1));
@@ -288,18 +306,21 @@ impl TryFrom<GpFields> for GpSpace {
             "rbf" => {
                 let amplitude = f.amplitude.unwrap_or(1.0);
                 match f.bandwidth {
-                    Some(Bandwidth::Value(b)) => {
-                        KernelSpec::Fixed(Kernel::Rbf(Rbf::new(b, amplitude).map_err(|e| e.to_string())?))
-                    }
+                    Some(Bandwidth::Value(b)) => KernelSpec::Fixed(Kernel::Rbf(
+                        Rbf::new(b, amplitude).map_err(|e| e.to_string())?,
+                    )),
                     None | Some(Bandwidth::Rule(MedianRule::Median)) => {
                         Rbf::new(1.0, amplitude).map_err(|e| e.to_string())?;
                         KernelSpec::RbfMedian { amplitude }
                     }
                 }
             }
-            "linear" => KernelSpec::Fixed(Kernel::Linear(Linear::new(sigma_w, sigma_b).map_err(|e| e.to_string())?)),
+            "linear" => KernelSpec::Fixed(Kernel::Linear(
+                Linear::new(sigma_w, sigma_b).map_err(|e| e.to_string())?,
+            )),
             "polynomial" => KernelSpec::Fixed(Kernel::Polynomial(
-                Polynomial::new(f.degree.unwrap_or(2), sigma_w, sigma_b).map_err(|e| e.to_string())?,
+                Polynomial::new(f.degree.unwrap_or(2), sigma_w, sigma_b)
+                    .map_err(|e| e.to_string())?,
             )),
             name => {
                 let mlp = Mlp::new(depth, sigma_w, sigma_b).map_err(|e| e.to_string())?;
@@ -342,7 +363,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { test_n: 1000, samples: 1000, bootstrap: 200, confidence: 0.95, jitter_check: true }
+        Self {
+            test_n: 1000,
+            samples: 1000,
+            bootstrap: 200,
+            confidence: 0.95,
+            jitter_check: true,
+        }
     }
 }
 
@@ -351,21 +378,35 @@ pub type SweepExperiment = Experiment<TaskEntry, SpaceSpec, Settings>;
 
 /// Read and validate an experiment file; every problem is a usage error naming the line.
 pub fn read_experiment(path: &Path) -> anyhow::Result<SweepExperiment> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let experiment = SweepExperiment::parse(path, &text).map_err(|e| usage(e.to_string()))?;
     let s = &experiment.settings;
     if !(s.confidence > 0.0 && s.confidence < 1.0) {
-        return Err(usage(format!("{}: settings.confidence must be in (0, 1), got {}", path.display(), s.confidence)));
+        return Err(usage(format!(
+            "{}: settings.confidence must be in (0, 1), got {}",
+            path.display(),
+            s.confidence
+        )));
     }
     if s.test_n == 0 {
-        return Err(usage(format!("{}: settings.test_n must be >= 1", path.display())));
+        return Err(usage(format!(
+            "{}: settings.test_n must be >= 1",
+            path.display()
+        )));
     }
     Ok(experiment)
 }
 
 /// Run one cell: load the task, estimate in the hypothesis space, describe the result.
-pub fn run_cell(cell: &Cell<TaskEntry, SpaceSpec>, settings: &Settings) -> anyhow::Result<CellRecord> {
-    let (mut spec, intrinsic_dim) = cell.task.task_spec_without_sizes().map_err(anyhow::Error::msg)?;
+pub fn run_cell(
+    cell: &Cell<TaskEntry, SpaceSpec>,
+    settings: &Settings,
+) -> anyhow::Result<CellRecord> {
+    let (mut spec, intrinsic_dim) = cell
+        .task
+        .task_spec_without_sizes()
+        .map_err(anyhow::Error::msg)?;
     spec.n_train = Some(cell.n);
     spec.n_test = Some(cell.test_n.unwrap_or(settings.test_n));
     let task = load_task(&spec).with_context(|| format!("loading task {}", cell.task.label()))?;
@@ -383,14 +424,35 @@ pub fn run_cell(cell: &Cell<TaskEntry, SpaceSpec>, settings: &Settings) -> anyho
                 jitter_check: settings.jitter_check,
                 samples: settings.samples,
                 seed: cell.seed,
-                fit: ibits::fitted::FitOptions { bootstrap: settings.bootstrap, confidence: settings.confidence },
+                fit: ibits::fitted::FitOptions {
+                    bootstrap: settings.bootstrap,
+                    confidence: settings.confidence,
+                },
                 ..GpOptions::default()
             };
-            let estimate = estimate_gp(&GpData::from_task(&task), &space.kernel, &targets, &options, &mut |_| {})
-                .with_context(|| format!("GP estimate for {} with kernel {}", cell.task.label(), space.fields.kernel))?;
+            let estimate = estimate_gp(
+                &GpData::from_task(&task),
+                &space.kernel,
+                &targets,
+                &options,
+                &mut |_| {},
+            )
+            .with_context(|| {
+                format!(
+                    "GP estimate for {} with kernel {}",
+                    cell.task.label(),
+                    space.fields.kernel
+                )
+            })?;
             let mut warnings = task.warnings.clone();
             warnings.extend(estimate.warnings.iter().cloned());
-            Ok(gp_record(cell, &estimate, intrinsic_dim, settings.confidence, warnings))
+            Ok(gp_record(
+                cell,
+                &estimate,
+                intrinsic_dim,
+                settings.confidence,
+                warnings,
+            ))
         }
     }
 }
@@ -406,11 +468,21 @@ fn gp_record(
     let mut parameters = BTreeMap::new();
     if let Ok(serde_json::Value::Object(kernel)) = serde_json::to_value(estimate.kernel) {
         for (key, value) in kernel {
-            parameters.insert(if key == "name" { "kernel".to_string() } else { key }, value);
+            parameters.insert(
+                if key == "name" {
+                    "kernel".to_string()
+                } else {
+                    key
+                },
+                value,
+            );
         }
     }
     if let Some(rule) = &estimate.kernel_rule {
-        parameters.insert("bandwidth_rule".into(), serde_json::Value::String(rule.clone()));
+        parameters.insert(
+            "bandwidth_rule".into(),
+            serde_json::Value::String(rule.clone()),
+        );
     }
     let finite = |v: f64| v.is_finite().then_some(v);
     let estimates = estimate
@@ -424,20 +496,27 @@ fn gp_record(
             ruben_bits: t.exact.ruben_bits.and_then(finite),
             chernoff_bits: finite(t.exact.chernoff_bits),
             exact_bits_jitter_10x: t.bits_jitter_x10.and_then(finite),
-            fitted: t.fitted.filter(|f| f.bits.is_finite()).map(|f| BitsInterval {
-                bits: f.bits,
-                lower: f.interval_bits.and_then(|i| finite(i[0])),
-                upper: f.interval_bits.and_then(|i| finite(i[1])),
-                level: confidence,
-            }),
-            counting: t.counted.as_ref().filter(|c| c.interval_bits[0].is_finite()).map(|c| CountingBits {
-                hits: c.proportion.successes as u64,
-                samples: c.proportion.trials as u64,
-                bits: finite(c.bits),
-                lower: c.interval_bits[0],
-                upper: finite(c.interval_bits[1]),
-                level: c.proportion.confidence,
-            }),
+            fitted: t
+                .fitted
+                .filter(|f| f.bits.is_finite())
+                .map(|f| BitsInterval {
+                    bits: f.bits,
+                    lower: f.interval_bits.and_then(|i| finite(i[0])),
+                    upper: f.interval_bits.and_then(|i| finite(i[1])),
+                    level: confidence,
+                }),
+            counting: t
+                .counted
+                .as_ref()
+                .filter(|c| c.interval_bits[0].is_finite())
+                .map(|c| CountingBits {
+                    hits: c.proportion.successes as u64,
+                    samples: c.proportion.trials as u64,
+                    bits: finite(c.bits),
+                    lower: c.interval_bits[0],
+                    upper: finite(c.interval_bits[1]),
+                    level: c.proportion.confidence,
+                }),
             paper_nats: t.fitted.and_then(|f| finite(f.paper_nats)),
             warnings: Vec::new(),
         })
@@ -448,7 +527,14 @@ fn gp_record(
         n: estimate.n_train,
         test_n: estimate.n_test,
         k: estimate.outputs,
-        space: format!("gp-{}", parameters.get("kernel").and_then(|k| k.as_str()).unwrap_or("kernel")),
+        space: format!(
+            "gp-{}",
+            parameters
+                .get("kernel")
+                .and_then(|k| k.as_str())
+                .unwrap_or("kernel")
+        ),
+        space_label: Some(space_label(&cell.space)),
         space_parameters: parameters,
         seed: cell.seed,
         mean_error: finite(estimate.mean_error),
@@ -459,18 +545,43 @@ fn gp_record(
         distribution: estimate.sampled.as_ref().map(|s| ErrorDistribution {
             test_errors: Vec::new(),
             exact_density: None,
-            fitted_law: [s.fitted_law.dof, s.fitted_law.noncentrality, s.fitted_law.scale]
-                .iter()
-                .all(|v| v.is_finite())
-                .then_some(FittedLaw {
-                    dof: s.fitted_law.dof,
-                    noncentrality: s.fitted_law.noncentrality,
-                    scale: s.fitted_law.scale,
-                }),
+            fitted_law: [
+                s.fitted_law.dof,
+                s.fitted_law.noncentrality,
+                s.fitted_law.scale,
+            ]
+            .iter()
+            .all(|v| v.is_finite())
+            .then_some(FittedLaw {
+                dof: s.fitted_law.dof,
+                noncentrality: s.fitted_law.noncentrality,
+                scale: s.fitted_law.scale,
+            }),
             fitted_density: None,
         }),
         estimates,
         warnings,
+    }
+}
+
+/// The space as written: `gp-rbf(bandwidth=median)`, `gp-nngp-relu(depth=2)`.
+fn space_label(space: &SpaceSpec) -> String {
+    match space {
+        SpaceSpec::Gp(gp) => {
+            let mut written = Vec::new();
+            if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&gp.fields) {
+                for (key, value) in fields {
+                    if key != "kernel" {
+                        written.push(format!("{key}={}", value.to_string().trim_matches('"')));
+                    }
+                }
+            }
+            if written.is_empty() {
+                format!("gp-{}", gp.fields.kernel)
+            } else {
+                format!("gp-{}({})", gp.fields.kernel, written.join(","))
+            }
+        }
     }
 }
 
@@ -479,7 +590,11 @@ fn summary_text(name: &str, dir: &Path, shard: Shard, summary: &SweepSummary) ->
     let mut text = format!(
         "sweep {name}: {} cells in the grid{}; {} already finished, {} run now, {} failed\n",
         summary.grid,
-        if shard.count > 1 { format!(", {} in shard {shard}", summary.shard) } else { String::new() },
+        if shard.count > 1 {
+            format!(", {} in shard {shard}", summary.shard)
+        } else {
+            String::new()
+        },
         summary.skipped,
         summary.ran,
         summary.failed.len()
@@ -588,16 +703,24 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     if args.dry_run {
         return list_cells(&experiment, shard, args.json);
     }
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("sweep-{}", experiment.name)));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("sweep-{}", experiment.name)));
     let bar = progress_bar(0, args.json, "cells");
     let settings = experiment.settings.clone();
     let summary = run_sweep(
         &dir,
         &experiment,
-        SweepOptions { jobs: args.jobs, shard },
+        SweepOptions {
+            jobs: args.jobs,
+            shard,
+        },
         |cell| run_cell(cell, &settings).map_err(|e| format!("{e:#}")),
         |event| match event {
-            SweepEvent::Started { shard, finished, .. } => {
+            SweepEvent::Started {
+                shard, finished, ..
+            } => {
                 bar.set_length(*shard as u64);
                 bar.set_position(*finished as u64);
                 bar.reset_eta();
@@ -623,7 +746,11 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             failed: summary
                 .failed
                 .iter()
-                .map(|(index, id, error)| FailedCell { index: *index, id: id.clone(), error: error.clone() })
+                .map(|(index, id, error)| FailedCell {
+                    index: *index,
+                    id: id.clone(),
+                    error: error.clone(),
+                })
                 .collect(),
             stale_lines: summary.stale,
         })?;

@@ -165,7 +165,7 @@ pub fn parse_idx(path: &Path, bytes: Vec<u8>) -> Result<IdxArray, DataError> {
                 .map(|c| f64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
                 .collect(),
         };
-        let row_len = shape[1..].iter().product::<usize>().max(1);
+        let row_len = super::row_length(&shape);
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return Err(DataError::NonFinite {
                 path: path.to_path_buf(),
@@ -359,6 +359,19 @@ mod tests {
         nan.extend_from_slice(&f32::NAN.to_be_bytes());
         let m = err(nan);
         assert!(m.contains("non-finite") && m.contains("row 1"), "{m}");
+    }
+
+    // Found by cargo-fuzz (fuzz/fuzz_targets/idx.rs): float type, first dimension 0 and
+    // trailing dimensions whose product overflows usize made the row-length product panic.
+    #[test]
+    fn zero_rows_with_huge_trailing_dims_do_not_overflow() {
+        let b = header(0x0E, &[0, u32::MAX, u32::MAX, u32::MAX]);
+        let a = parse_idx(Path::new("z.idx"), b).unwrap();
+        assert_eq!(a.data, IdxData::F64(vec![]));
+        let fuzzed = vec![
+            0, 0, 0x0e, 5, 0, 0, 0, 0, 0, 0x1c, 0x3f, 2, 1, 0, 0x1c, 0x3f, 2, 1, 0, 0, 0, 0, 0, 0,
+        ];
+        assert!(parse_idx(Path::new("z.idx"), fuzzed).is_ok());
     }
 
     #[test]

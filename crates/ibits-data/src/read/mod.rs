@@ -24,6 +24,18 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, DataError> {
     std::fs::read(path).map_err(|e| DataError::io(path, e))
 }
 
+/// Elements per row (product of all but the first dimension, at least 1), for locating a bad
+/// value. Saturates instead of overflowing: with a zero first dimension the trailing
+/// dimensions are unchecked by the length test and may be huge (found by cargo-fuzz).
+pub(crate) fn row_length(shape: &[usize]) -> usize {
+    shape
+        .get(1..)
+        .unwrap_or(&[])
+        .iter()
+        .fold(1usize, |acc, &d| acc.saturating_mul(d))
+        .max(1)
+}
+
 /// True when `bytes` start with the gzip magic number `1f 8b`.
 pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b

@@ -275,11 +275,7 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
         ),
     };
     if let NpyData::F64(values) = &data {
-        let row_len = shape
-            .get(1..)
-            .map(|s| s.iter().product::<usize>())
-            .unwrap_or(1)
-            .max(1);
+        let row_len = super::row_length(&shape);
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return Err(DataError::NonFinite {
                 path: path.to_path_buf(),
@@ -335,6 +331,21 @@ mod tests {
             parse_npy(Path::new("d"), written(d)).unwrap().data,
             NpyData::U8(vec![0, 255])
         );
+    }
+
+    // The cargo-fuzz finding in the IDX reader, checked here too: zero rows and trailing
+    // dimensions whose product overflows.
+    #[test]
+    fn zero_rows_with_huge_trailing_dims_do_not_overflow() {
+        let mut h =
+            b"{'descr': '<f8', 'fortran_order': False, 'shape': (0, 18446744073709551615, 3), }"
+                .to_vec();
+        h.push(b'\n');
+        let mut b = b"\x93NUMPY\x01\x00".to_vec();
+        b.extend_from_slice(&(h.len() as u16).to_le_bytes());
+        b.extend_from_slice(&h);
+        let a = parse_npy(Path::new("z.npy"), b).unwrap();
+        assert_eq!(a.data, NpyData::F64(vec![]));
     }
 
     // Bytes as NumPy 1.26 writes them: np.save(f, np.array([[1., 2.]]), allow_pickle=False).

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::error::ReportError;
 use crate::record::{CellRecord, TargetEstimate};
 use crate::report::document::Block;
-use crate::report::plot::{format_value, render, Bar, BarChart, Histogram, LineChart, PlotFiles, Series, Stroke};
+use crate::report::plot::{
+    format_value, render, Bar, BarChart, Histogram, LineChart, PlotFiles, Series, Stroke,
+};
 use crate::sweep::{CellResult, ResultSet};
 
 /// Most histograms and per-cell bits-vs-eps charts drawn (the tables list every cell).
@@ -31,7 +33,7 @@ fn number(value: Option<f64>) -> String {
             let decimals = (3 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
             format!("{v:.decimals$}")
         }
-        Some(v) if v == 0.0 => "0".into(),
+        Some(0.0) => "0".into(),
         Some(v) => format!("{v:.3e}"),
     }
 }
@@ -54,21 +56,34 @@ fn space_labels(results: &[CellResult<CellRecord>]) -> BTreeMap<usize, String> {
     let mut values: BTreeMap<(&str, &str), BTreeSet<String>> = BTreeMap::new();
     for result in results {
         for (key, value) in &result.record.space_parameters {
-            values.entry((result.record.space.as_str(), key.as_str())).or_default().insert(value.to_string());
+            values
+                .entry((result.record.space.as_str(), key.as_str()))
+                .or_default()
+                .insert(value.to_string());
         }
     }
     results
         .iter()
         .map(|result| {
             let record = &result.record;
+            if let Some(label) = &record.space_label {
+                return (result.index, label.clone());
+            }
             let varying: Vec<String> = record
                 .space_parameters
                 .iter()
-                .filter(|(key, _)| values.get(&(record.space.as_str(), key.as_str())).is_some_and(|v| v.len() > 1))
+                .filter(|(key, _)| {
+                    values
+                        .get(&(record.space.as_str(), key.as_str()))
+                        .is_some_and(|v| v.len() > 1)
+                })
                 .map(|(key, value)| format!("{key}={}", value.to_string().trim_matches('"')))
                 .collect();
-            let label =
-                if varying.is_empty() { record.space.clone() } else { format!("{} ({})", record.space, varying.join(", ")) };
+            let label = if varying.is_empty() {
+                record.space.clone()
+            } else {
+                format!("{} ({})", record.space, varying.join(", "))
+            };
             (result.index, label)
         })
         .collect()
@@ -76,18 +91,32 @@ fn space_labels(results: &[CellResult<CellRecord>]) -> BTreeMap<usize, String> {
 
 /// "eps = 0.05 (absolute)".
 fn eps_text(estimate: &TargetEstimate) -> String {
-    format!("eps = {} ({})", format_value(estimate.eps), estimate.eps_rule)
+    format!(
+        "eps = {} ({})",
+        format_value(estimate.eps),
+        estimate.eps_rule
+    )
 }
 
 /// The experiment's targets, described once from the first record that has them.
 fn target_rules(results: &[CellResult<CellRecord>]) -> Vec<String> {
-    let count = results.iter().map(|r| r.record.estimates.len()).max().unwrap_or(0);
+    let count = results
+        .iter()
+        .map(|r| r.record.estimates.len())
+        .max()
+        .unwrap_or(0);
     (0..count)
         .map(|t| {
             results
                 .iter()
                 .find_map(|r| r.record.estimates.get(t))
-                .map(|e| if e.eps_rule == "absolute" { format!("eps = {}", format_value(e.eps)) } else { e.eps_rule.clone() })
+                .map(|e| {
+                    if e.eps_rule == "absolute" {
+                        format!("eps = {}", format_value(e.eps))
+                    } else {
+                        e.eps_rule.clone()
+                    }
+                })
                 .unwrap_or_default()
         })
         .collect()
@@ -96,7 +125,10 @@ fn target_rules(results: &[CellResult<CellRecord>]) -> Vec<String> {
 /// Relative path of a chart inside the report directory.
 fn relative(files: PlotFiles, out_dir: &Path) -> PlotFiles {
     let strip = |p: PathBuf| p.strip_prefix(out_dir).map(Path::to_path_buf).unwrap_or(p);
-    PlotFiles { png: strip(files.png), svg: strip(files.svg) }
+    PlotFiles {
+        png: strip(files.png),
+        svg: strip(files.svg),
+    }
 }
 
 /// Builds the blocks and draws the charts into `out_dir/plots`.
@@ -106,10 +138,18 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn figure(&mut self, figure: &impl crate::report::plot::Figure, stem: &str, caption: String) -> Result<Block, ReportError> {
+    fn figure(
+        &mut self,
+        figure: &impl crate::report::plot::Figure,
+        stem: &str,
+        caption: String,
+    ) -> Result<Block, ReportError> {
         let files = render(figure, &self.out_dir.join(PLOTS_DIR), stem)?;
         self.plots.push(files.clone());
-        Ok(Block::Figure { files: relative(files, self.out_dir), caption })
+        Ok(Block::Figure {
+            files: relative(files, self.out_dir),
+            caption,
+        })
     }
 }
 
@@ -118,15 +158,24 @@ impl Builder<'_> {
 ///
 /// # Errors
 /// [`ReportError::Plot`] or [`ReportError::Io`] from drawing.
-pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<Block>, Vec<PlotFiles>), ReportError> {
-    let mut builder = Builder { out_dir, plots: Vec::new() };
+pub fn build_report(
+    set: &ResultSet<CellRecord>,
+    out_dir: &Path,
+) -> Result<(Vec<Block>, Vec<PlotFiles>), ReportError> {
+    let mut builder = Builder {
+        out_dir,
+        plots: Vec::new(),
+    };
     let results = &set.results;
     let labels = space_labels(results);
     let label = |r: &CellResult<CellRecord>| format!("{} · {}", r.record.task, labels[&r.index]);
     let rules = target_rules(results);
     let mut blocks = Vec::new();
 
-    blocks.push(Block::Heading(1, format!("Inductive bias report: {}", set.manifest.name)));
+    blocks.push(Block::Heading(
+        1,
+        format!("Inductive bias report: {}", set.manifest.name),
+    ));
     if let Some(description) = &set.manifest.description {
         blocks.push(Block::Paragraph(description.clone()));
     }
@@ -177,7 +226,14 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
                 },
                 estimate
                     .counting
-                    .map(|c| format!("{} ({}/{})", with_interval(c.bits, Some(c.lower), c.upper), c.hits, c.samples))
+                    .map(|c| {
+                        format!(
+                            "{} ({}/{})",
+                            with_interval(c.bits, Some(c.lower), c.upper),
+                            c.hits,
+                            c.samples
+                        )
+                    })
                     .unwrap_or_default(),
                 number(estimate.chernoff_bits),
                 match (estimate.paper_bits(), estimate.paper_nats) {
@@ -230,7 +286,9 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
         })
         .collect();
     if with_distribution.is_empty() {
-        blocks.push(Block::Paragraph("No cell recorded sampled test errors or a density.".into()));
+        blocks.push(Block::Paragraph(
+            "No cell recorded sampled test errors or a density.".into(),
+        ));
     } else {
         blocks.push(Block::Paragraph(
             "Histogram of the test errors of the sampled hypotheses (as a density), the exact density of the \
@@ -241,16 +299,25 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
     }
     for result in with_distribution.iter().take(MAX_CELL_FIGURES) {
         let r = &result.record;
-        let Some(distribution) = &r.distribution else { continue };
-        let targets: Vec<(f64, String)> =
-            r.estimates.iter().map(|e| (e.eps, format!("eps = {}", format_value(e.eps)))).collect();
+        let Some(distribution) = &r.distribution else {
+            continue;
+        };
+        let targets: Vec<(f64, String)> = r
+            .estimates
+            .iter()
+            .map(|e| (e.eps, format!("eps = {}", format_value(e.eps))))
+            .collect();
         let subtitle = format!(
             "n = {}, N = {}, k = {}, S = {}, targets {}; seed {}",
             r.n,
             r.test_n,
             r.k,
             distribution.test_errors.len(),
-            targets.iter().map(|t| t.1.clone()).collect::<Vec<_>>().join(", "),
+            targets
+                .iter()
+                .map(|t| t.1.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
             r.seed
         );
         let chart = Histogram {
@@ -281,28 +348,52 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
 
     // Bits vs target error.
     blocks.push(Block::Heading(2, "Bits vs target error".into()));
-    let multi_target: Vec<&CellResult<CellRecord>> = results.iter().filter(|r| r.record.estimates.len() >= 2).collect();
+    let multi_target: Vec<&CellResult<CellRecord>> = results
+        .iter()
+        .filter(|r| r.record.estimates.len() >= 2)
+        .collect();
     if multi_target.is_empty() {
-        blocks.push(Block::Paragraph("Needs two or more target errors per cell (grid.eps / grid.eps_relative).".into()));
+        blocks.push(Block::Paragraph(
+            "Needs two or more target errors per cell (grid.eps / grid.eps_relative).".into(),
+        ));
     }
     for result in multi_target.iter().take(MAX_CELL_FIGURES) {
         let r = &result.record;
         let mut estimates: Vec<&TargetEstimate> = r.estimates.iter().collect();
         estimates.sort_by(|a, b| a.eps.total_cmp(&b.eps));
         let points = |f: &dyn Fn(&TargetEstimate) -> Option<f64>| -> Vec<(f64, f64)> {
-            estimates.iter().filter_map(|e| f(e).map(|y| (e.eps, y))).collect()
+            estimates
+                .iter()
+                .filter_map(|e| f(e).map(|y| (e.eps, y)))
+                .collect()
         };
         let mut series = Vec::new();
-        let mut push = |label: &str, points: Vec<(f64, f64)>, band: Vec<(f64, f64, f64)>, stroke, color| {
-            if !points.is_empty() {
-                series.push(Series { label: label.into(), points, band, stroke, color });
-            }
-        };
-        push("exact (generalized chi-squared law)", points(&|e| e.exact_bits), Vec::new(), Stroke::Solid, EXACT);
+        let mut push =
+            |label: &str, points: Vec<(f64, f64)>, band: Vec<(f64, f64, f64)>, stroke, color| {
+                if !points.is_empty() {
+                    series.push(Series {
+                        label: label.into(),
+                        points,
+                        band,
+                        stroke,
+                        color,
+                    });
+                }
+            };
+        push(
+            "exact (generalized chi-squared law)",
+            points(&|e| e.exact_bits),
+            Vec::new(),
+            Stroke::Solid,
+            EXACT,
+        );
         push(
             "fitted scaled ncx2 (band: interval)",
             points(&|e| e.fitted.map(|f| f.bits)),
-            estimates.iter().filter_map(|e| e.fitted.and_then(|f| Some((e.eps, f.lower?, f.upper?)))).collect(),
+            estimates
+                .iter()
+                .filter_map(|e| e.fitted.and_then(|f| Some((e.eps, f.lower?, f.upper?))))
+                .collect(),
             Stroke::Solid,
             FITTED,
         );
@@ -311,17 +402,37 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
             points(&|e| e.counting.and_then(|c| c.bits)),
             estimates
                 .iter()
-                .filter_map(|e| e.counting.and_then(|c| c.bits.and(c.upper).map(|u| (e.eps, c.lower, u))))
+                .filter_map(|e| {
+                    e.counting
+                        .and_then(|c| c.bits.and(c.upper).map(|u| (e.eps, c.lower, u)))
+                })
                 .collect(),
             Stroke::Markers,
             COUNTING,
         );
-        push("Chernoff bound (bits >= this)", points(&|e| e.chernoff_bits), Vec::new(), Stroke::Dashed, CHERNOFF);
-        push("paper-compatible (nats / ln 2)", points(&|e| e.paper_bits()), Vec::new(), Stroke::Dashed, PAPER);
+        push(
+            "Chernoff bound (bits >= this)",
+            points(&|e| e.chernoff_bits),
+            Vec::new(),
+            Stroke::Dashed,
+            CHERNOFF,
+        );
+        push(
+            "paper-compatible (nats / ln 2)",
+            points(&|e| e.paper_bits()),
+            Vec::new(),
+            Stroke::Dashed,
+            PAPER,
+        );
         if series.is_empty() {
             continue;
         }
-        let all_y = series.iter().flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
+        let all_y = series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+        });
         let y_log = LineChart::wide_range(all_y);
         let x_log = LineChart::wide_range(estimates.iter().map(|e| e.eps));
         let subtitle = format!(
@@ -329,14 +440,26 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
             r.n,
             r.test_n,
             r.k,
-            estimates.iter().map(|e| e.eps_rule.as_str()).collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", "),
+            estimates
+                .iter()
+                .map(|e| e.eps_rule.as_str())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", "),
             r.seed
         );
         let chart = LineChart {
             title: format!("Bits vs target error: {}", label(result)),
             subtitle: subtitle.clone(),
-            x_label: format!("target error eps (mean squared error per entry{})", if x_log { ", log scale" } else { "" }),
-            y_label: format!("inductive bias (bits{})", if y_log { ", log scale" } else { "" }),
+            x_label: format!(
+                "target error eps (mean squared error per entry{})",
+                if x_log { ", log scale" } else { "" }
+            ),
+            y_label: format!(
+                "inductive bias (bits{})",
+                if y_log { ", log scale" } else { "" }
+            ),
             x_log,
             y_log,
             series,
@@ -349,16 +472,23 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
     }
 
     // Comparisons across tasks and spaces.
-    blocks.push(Block::Heading(2, "Comparisons across tasks and hypothesis spaces".into()));
+    blocks.push(Block::Heading(
+        2,
+        "Comparisons across tasks and hypothesis spaces".into(),
+    ));
     blocks.push(Block::Paragraph(
         "Bars: the most accurate value available for each cell — exact where the law is known, else fitted, else \
          counted (colour). Whiskers: the fitted or counting interval."
             .into(),
     ));
-    let mut comparison_groups: BTreeMap<(usize, usize, usize), Vec<&CellResult<CellRecord>>> = BTreeMap::new();
+    let mut comparison_groups: BTreeMap<(usize, usize, usize), Vec<&CellResult<CellRecord>>> =
+        BTreeMap::new();
     for result in results {
         for t in 0..result.record.estimates.len() {
-            comparison_groups.entry((result.record.n, result.record.test_n, t)).or_default().push(result);
+            comparison_groups
+                .entry((result.record.n, result.record.test_n, t))
+                .or_default()
+                .push(result);
         }
     }
     let mut drawn = 0;
@@ -370,15 +500,34 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
         let mut used = BTreeSet::new();
         for result in group {
             let estimate = &result.record.estimates[*t];
-            let Some((value, kind)) = estimate.best_bits() else { continue };
+            let Some((value, kind)) = estimate.best_bits() else {
+                continue;
+            };
             let (color, interval) = match kind {
                 "exact" => (EXACT, None),
-                "fitted" => (FITTED, estimate.fitted.and_then(|f| Some((f.lower?, f.upper?)))),
-                _ => (COUNTING, estimate.counting.and_then(|c| c.upper.map(|u| (c.lower, u)))),
+                "fitted" => (
+                    FITTED,
+                    estimate.fitted.and_then(|f| Some((f.lower?, f.upper?))),
+                ),
+                _ => (
+                    COUNTING,
+                    estimate
+                        .counting
+                        .and_then(|c| c.upper.map(|u| (c.lower, u))),
+                ),
             };
             used.insert((color, kind));
-            let eps = if estimate.eps_rule == "absolute" { String::new() } else { format!(", eps={}", format_value(estimate.eps)) };
-            bars.push(Bar { label: format!("{}{eps}", label(result)), value, interval, color });
+            let eps = if estimate.eps_rule == "absolute" {
+                String::new()
+            } else {
+                format!(", eps={}", format_value(estimate.eps))
+            };
+            bars.push(Bar {
+                label: format!("{}{eps}", label(result)),
+                value,
+                interval,
+                color,
+            });
         }
         if bars.len() < 2 {
             continue;
@@ -395,12 +544,21 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
             subtitle: subtitle.clone(),
             value_label: "inductive bias (bits)".into(),
             bars,
-            legend: used.into_iter().map(|(color, kind)| (color, kind.to_string())).collect(),
+            legend: used
+                .into_iter()
+                .map(|(color, kind)| (color, kind.to_string()))
+                .collect(),
         };
-        blocks.push(builder.figure(&chart, &format!("compare-{drawn:02}"), format!("Comparison at {subtitle}."))?);
+        blocks.push(builder.figure(
+            &chart,
+            &format!("compare-{drawn:02}"),
+            format!("Comparison at {subtitle}."),
+        )?);
     }
     if drawn == 0 {
-        blocks.push(Block::Paragraph("Needs two or more cells with the same n, N and target.".into()));
+        blocks.push(Block::Paragraph(
+            "Needs two or more cells with the same n, N and target.".into(),
+        ));
     }
 
     // Bits vs n and vs intrinsic dimension.
@@ -413,7 +571,14 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
         |r, l| format!("{} · {l}", r.task),
         |r| format!("N = {}", r.test_n),
     );
-    emit_trends(&mut builder, &mut blocks, by_n, "bits-vs-n", "Bits vs training-set size", "Needs two or more training-set sizes (grid.n) for one task and space.")?;
+    emit_trends(
+        &mut builder,
+        &mut blocks,
+        by_n,
+        "bits-vs-n",
+        "Bits vs training-set size",
+        "Needs two or more training-set sizes (grid.n) for one task and space.",
+    )?;
     blocks.push(Block::Heading(2, "Bits vs intrinsic dimension".into()));
     let by_dim = trend_charts(
         results,
@@ -423,14 +588,26 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
         |r, l| format!("{l}, n = {}", r.n),
         |r| format!("N = {}", r.test_n),
     );
-    emit_trends(&mut builder, &mut blocks, by_dim, "bits-vs-dim", "Bits vs intrinsic dimension", "Needs synthetic tasks of two or more intrinsic dimensions.")?;
+    emit_trends(
+        &mut builder,
+        &mut blocks,
+        by_dim,
+        "bits-vs-dim",
+        "Bits vs intrinsic dimension",
+        "Needs synthetic tasks of two or more intrinsic dimensions.",
+    )?;
 
     // Numerical health.
     blocks.push(Block::Heading(2, "Numerical health".into()));
     let mut health = Vec::new();
     for result in results {
         let r = &result.record;
-        if r.jitter.is_none() && r.clipped_mass.is_none() && r.estimates.iter().all(|e| e.exact_bits_jitter_10x.is_none()) {
+        if r.jitter.is_none()
+            && r.clipped_mass.is_none()
+            && r.estimates
+                .iter()
+                .all(|e| e.exact_bits_jitter_10x.is_none())
+        {
             continue;
         }
         for estimate in &r.estimates {
@@ -456,7 +633,10 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
         }
     }
     if health.is_empty() {
-        blocks.push(Block::Paragraph("No cell used the exact law (no jitter, clipped mass or 10x-jitter check to report).".into()));
+        blocks.push(Block::Paragraph(
+            "No cell used the exact law (no jitter, clipped mass or 10x-jitter check to report)."
+                .into(),
+        ));
     } else {
         blocks.push(Block::Paragraph(
             "Jitter added to K_XX for the Cholesky factorization (absolute, same units as the kernel), the clipped \
@@ -491,11 +671,20 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
     let mut warnings = Vec::new();
     for result in results {
         for warning in &result.record.warnings {
-            warnings.push(format!("cell {} ({}): {warning}", result.index, label(result)));
+            warnings.push(format!(
+                "cell {} ({}): {warning}",
+                result.index,
+                label(result)
+            ));
         }
         for estimate in &result.record.estimates {
             for warning in &estimate.warnings {
-                warnings.push(format!("cell {} ({}, {}): {warning}", result.index, label(result), eps_text(estimate)));
+                warnings.push(format!(
+                    "cell {} ({}, {}): {warning}",
+                    result.index,
+                    label(result),
+                    eps_text(estimate)
+                ));
             }
         }
     }
@@ -509,14 +698,32 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
     // Settings.
     blocks.push(Block::Heading(2, "Settings".into()));
     blocks.push(Block::Paragraph("The experiment file, verbatim:".into()));
-    blocks.push(Block::Code { language: "toml".into(), text: set.manifest.source.clone() });
-    let finished: BTreeMap<usize, &CellResult<CellRecord>> = results.iter().map(|r| (r.index, r)).collect();
-    blocks.push(Block::Paragraph("Every cell with its seed and the resolved parameters of its hypothesis space:".into()));
+    blocks.push(Block::Code {
+        language: "toml".into(),
+        text: set.manifest.source.clone(),
+    });
+    let finished: BTreeMap<usize, &CellResult<CellRecord>> =
+        results.iter().map(|r| (r.index, r)).collect();
+    blocks.push(Block::Paragraph(
+        "Every cell with its seed and the resolved parameters of its hypothesis space:".into(),
+    ));
     blocks.push(Block::Table {
-        header: ["cell", "id", "seed", "task", "intrinsic dim", "hypothesis space", "parameters", "n", "N", "k", "status"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        header: [
+            "cell",
+            "id",
+            "seed",
+            "task",
+            "intrinsic dim",
+            "hypothesis space",
+            "parameters",
+            "n",
+            "N",
+            "k",
+            "status",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: set
             .manifest
             .cells
@@ -531,7 +738,11 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
                         r.task.clone(),
                         number(r.intrinsic_dim),
                         r.space.clone(),
-                        r.space_parameters.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "),
+                        r.space_parameters
+                            .iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         r.n.to_string(),
                         r.test_n.to_string(),
                         r.k.to_string(),
@@ -539,7 +750,11 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
                     ]
                 }
                 None => {
-                    let mut row = vec![cell.index.to_string(), cell.id.clone(), cell.seed.to_string()];
+                    let mut row = vec![
+                        cell.index.to_string(),
+                        cell.id.clone(),
+                        cell.seed.to_string(),
+                    ];
                     row.extend(std::iter::repeat_n(String::new(), 7));
                     row.push("missing".into());
                     row
@@ -550,11 +765,14 @@ pub fn build_report(set: &ResultSet<CellRecord>, out_dir: &Path) -> Result<(Vec<
     Ok((blocks, builder.plots))
 }
 
+/// (x, bits, interval of the bits) of one point of a trend.
+type TrendPoint = (f64, f64, Option<(f64, f64)>);
+
 /// One chart per (target, group key): series of bits against `x`.
 struct Trend {
     key: String,
     target: String,
-    series: BTreeMap<String, Vec<(f64, f64, Option<(f64, f64)>)>>,
+    series: BTreeMap<String, Vec<TrendPoint>>,
     ks: BTreeSet<usize>,
 }
 
@@ -571,7 +789,9 @@ fn trend_charts(
         let r = &result.record;
         let Some(x) = x(r) else { continue };
         for (t, estimate) in r.estimates.iter().enumerate() {
-            let Some((bits, kind)) = estimate.best_bits() else { continue };
+            let Some((bits, kind)) = estimate.best_bits() else {
+                continue;
+            };
             let interval = match kind {
                 "fitted" => estimate.fitted.and_then(|f| Some((f.lower?, f.upper?))),
                 _ => None,
@@ -584,12 +804,25 @@ fn trend_charts(
                 ks: BTreeSet::new(),
             });
             trend.ks.insert(r.k);
-            trend.series.entry(series_name(r, &labels[&result.index])).or_default().push((x, bits, interval));
+            trend
+                .series
+                .entry(series_name(r, &labels[&result.index]))
+                .or_default()
+                .push((x, bits, interval));
         }
     }
     charts
         .into_values()
-        .filter(|t| t.series.values().any(|points| points.iter().map(|p| p.0.to_bits()).collect::<BTreeSet<_>>().len() >= 2))
+        .filter(|t| {
+            t.series.values().any(|points| {
+                points
+                    .iter()
+                    .map(|p| p.0.to_bits())
+                    .collect::<BTreeSet<_>>()
+                    .len()
+                    >= 2
+            })
+        })
         .collect()
 }
 
@@ -617,7 +850,10 @@ fn emit_trends(
             series.push(Series {
                 label: name,
                 points: points.iter().map(|p| (p.0, p.1)).collect(),
-                band: points.iter().filter_map(|p| p.2.map(|(lo, hi)| (p.0, lo, hi))).collect(),
+                band: points
+                    .iter()
+                    .filter_map(|p| p.2.map(|(lo, hi)| (p.0, lo, hi)))
+                    .collect(),
                 stroke: Stroke::Solid,
                 color,
             });
@@ -629,7 +865,10 @@ fn emit_trends(
             title: title.into(),
             subtitle: subtitle.clone(),
             x_label: x_label.into(),
-            y_label: format!("inductive bias (bits{})", if y_log { ", log scale" } else { "" }),
+            y_label: format!(
+                "inductive bias (bits{})",
+                if y_log { ", log scale" } else { "" }
+            ),
             x_log: false,
             y_log,
             series,

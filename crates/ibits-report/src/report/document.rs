@@ -49,23 +49,50 @@ pub fn to_markdown(blocks: &[Block]) -> String {
     for block in blocks {
         match block {
             Block::Heading(level, text) => {
-                let _ = writeln!(out, "{} {text}\n", "#".repeat(usize::from((*level).clamp(1, 6))));
+                let _ = writeln!(
+                    out,
+                    "{} {text}\n",
+                    "#".repeat(usize::from((*level).clamp(1, 6)))
+                );
             }
             Block::Paragraph(text) => {
                 let _ = writeln!(out, "{text}\n");
             }
             Block::Table { header, rows } => {
-                let _ = writeln!(out, "| {} |", header.iter().map(|h| markdown_cell(h)).collect::<Vec<_>>().join(" | "));
-                let _ = writeln!(out, "|{}|", header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+                let _ = writeln!(
+                    out,
+                    "| {} |",
+                    header
+                        .iter()
+                        .map(|h| markdown_cell(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+                let _ = writeln!(
+                    out,
+                    "|{}|",
+                    header.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+                );
                 for row in rows {
-                    let _ = writeln!(out, "| {} |", row.iter().map(|c| markdown_cell(c)).collect::<Vec<_>>().join(" | "));
+                    let _ = writeln!(
+                        out,
+                        "| {} |",
+                        row.iter()
+                            .map(|c| markdown_cell(c))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
                 }
                 out.push('\n');
             }
             Block::Figure { files, caption } => {
                 let png = files.png.to_string_lossy().replace('\\', "/");
                 let svg = files.svg.to_string_lossy().replace('\\', "/");
-                let _ = writeln!(out, "![{}]({png})\n\n*{caption}* ([SVG]({svg}))\n", markdown_cell(caption));
+                let _ = writeln!(
+                    out,
+                    "![{}]({png})\n\n*{caption}* ([SVG]({svg}))\n",
+                    markdown_cell(caption)
+                );
             }
             Block::Code { language, text } => {
                 let fence = if text.contains("```") { "````" } else { "```" };
@@ -84,7 +111,10 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 
 /// Escape text for HTML.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Escape text and turn Markdown's `**bold**` and `` `code` `` into HTML.
@@ -166,7 +196,11 @@ pub fn to_html(blocks: &[Block], title: &str, base: &Path) -> Result<String, Rep
                     Some(start) => &svg[start..],
                     None => svg.as_str(),
                 };
-                let _ = writeln!(out, "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>", inline(caption));
+                let _ = writeln!(
+                    out,
+                    "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>",
+                    inline(caption)
+                );
             }
             Block::Code { text, .. } => {
                 let _ = writeln!(out, "<pre><code>{}</code></pre>", escape(text.trim_end()));
@@ -190,12 +224,18 @@ mod tests {
 
     #[test]
     fn markdown_escapes_pipes_in_tables() {
-        let blocks = [Block::Table { header: vec!["a".into()], rows: vec![vec!["x|y".into()]] }];
+        let blocks = [Block::Table {
+            header: vec!["a".into()],
+            rows: vec![vec!["x|y".into()]],
+        }];
         assert_eq!(to_markdown(&blocks), "| a |\n|---|\n| x\\|y |\n\n");
     }
 
     #[test]
     fn html_escapes_and_converts_inline_markup() {
-        assert_eq!(inline("**n** = `5` < 6 & more"), "<strong>n</strong> = <code>5</code> &lt; 6 &amp; more");
+        assert_eq!(
+            inline("**n** = `5` < 6 & more"),
+            "<strong>n</strong> = <code>5</code> &lt; 6 &amp; more"
+        );
     }
 }

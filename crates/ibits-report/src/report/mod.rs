@@ -50,12 +50,23 @@ pub struct ReportFiles {
 ///
 /// # Errors
 /// [`ReportError::Io`] or [`ReportError::Plot`].
-pub fn write_report(set: &ResultSet<CellRecord>, out_dir: &Path, format: Format) -> Result<ReportFiles, ReportError> {
+pub fn write_report(
+    set: &ResultSet<CellRecord>,
+    out_dir: &Path,
+    format: Format,
+) -> Result<ReportFiles, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
     let (blocks, plots) = build_report(set, out_dir)?;
     let (name, text) = match format {
         Format::Markdown => ("report.md", to_markdown(&blocks)),
-        Format::Html => ("report.html", to_html(&blocks, &format!("ibits report: {}", set.manifest.name), out_dir)?),
+        Format::Html => (
+            "report.html",
+            to_html(
+                &blocks,
+                &format!("ibits report: {}", set.manifest.name),
+                out_dir,
+            )?,
+        ),
     };
     let document = out_dir.join(name);
     write_atomic(&document, text.as_bytes())?;

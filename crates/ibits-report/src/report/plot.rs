@@ -50,7 +50,10 @@ pub fn register_bundled_font() -> Result<(), ReportError> {
     if ok {
         Ok(())
     } else {
-        Err(ReportError::Plot { path: PathBuf::from("<font>"), message: "the bundled DejaVu Sans font did not load".into() })
+        Err(ReportError::Plot {
+            path: PathBuf::from("<font>"),
+            message: "the bundled DejaVu Sans font did not load".into(),
+        })
     }
 }
 
@@ -81,7 +84,10 @@ pub fn render(figure: &impl Figure, dir: &Path, stem: &str) -> Result<PlotFiles,
     std::fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
     let png = dir.join(format!("{stem}.png"));
     let svg = dir.join(format!("{stem}.svg"));
-    let fail = |path: &Path, message: String| ReportError::Plot { path: path.to_path_buf(), message };
+    let fail = |path: &Path, message: String| ReportError::Plot {
+        path: path.to_path_buf(),
+        message,
+    };
     {
         let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&png, e.to_string()))?;
@@ -103,7 +109,10 @@ pub fn render(figure: &impl Figure, dir: &Path, stem: &str) -> Result<PlotFiles,
 /// [`ReportError::Plot`].
 pub fn render_rgb(figure: &impl Figure) -> Result<Vec<u8>, ReportError> {
     register_bundled_font()?;
-    let fail = |message: String| ReportError::Plot { path: PathBuf::from("<memory>"), message };
+    let fail = |message: String| ReportError::Plot {
+        path: PathBuf::from("<memory>"),
+        message,
+    };
     let mut buffer = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, SIZE).into_drawing_area();
@@ -149,8 +158,14 @@ fn titled<DB: DrawingBackend>(
             plotters::style::text_anchor::VPos::Top,
         ))
     };
-    top.draw_text(title, &centered(20).color(&BLACK), (width / 2, 6)).map_err(|e| e.to_string())?;
-    top.draw_text(subtitle, &centered(14).color(&RGBColor(70, 70, 70)), (width / 2, 32)).map_err(|e| e.to_string())?;
+    top.draw_text(title, &centered(20).color(&BLACK), (width / 2, 6))
+        .map_err(|e| e.to_string())?;
+    top.draw_text(
+        subtitle,
+        &centered(14).color(&RGBColor(70, 70, 70)),
+        (width / 2, 32),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(body)
 }
 
@@ -189,21 +204,41 @@ pub struct Histogram {
 impl Figure for Histogram {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = titled(root, &self.title, &self.subtitle)?;
-        let densities = || self.exact_density.iter().chain(self.fitted_density.iter()).flatten();
+        let densities = || {
+            self.exact_density
+                .iter()
+                .chain(self.fitted_density.iter())
+                .flatten()
+        };
         let x_values: Vec<f64> = if self.errors.is_empty() {
             densities().map(|p| p.0).collect()
         } else {
             self.errors.clone()
         };
-        let (x_lo, x_hi) = padded_range(x_values.iter().copied().chain(self.targets.iter().map(|t| t.0)), 0.05)
-            .ok_or("no finite test error or density point to plot")?;
+        let (x_lo, x_hi) = padded_range(
+            x_values
+                .iter()
+                .copied()
+                .chain(self.targets.iter().map(|t| t.0)),
+            0.05,
+        )
+        .ok_or("no finite test error or density point to plot")?;
         let x_lo = x_lo.max(0.0);
-        let finite_errors: Vec<f64> = self.errors.iter().copied().filter(|e| e.is_finite()).collect();
+        let finite_errors: Vec<f64> = self
+            .errors
+            .iter()
+            .copied()
+            .filter(|e| e.is_finite())
+            .collect();
         let (e_lo, width, heights) = density_histogram(&finite_errors);
         let y_hi = heights
             .iter()
             .copied()
-            .chain(densities().filter(|p| p.0 >= x_lo && p.0 <= x_hi).map(|p| p.1))
+            .chain(
+                densities()
+                    .filter(|p| p.0 >= x_lo && p.0 <= x_hi)
+                    .map(|p| p.1),
+            )
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max)
             * 1.15;
@@ -238,21 +273,35 @@ impl Figure for Histogram {
         }
         for (points, label, color) in [
             (&self.exact_density, "exact density (GP law)", PALETTE[0]),
-            (&self.fitted_density, "fitted scaled ncx2 density", PALETTE[1]),
+            (
+                &self.fitted_density,
+                "fitted scaled ncx2 density",
+                PALETTE[1],
+            ),
         ] {
             let Some(points) = points else { continue };
-            let inside: Vec<(f64, f64)> =
-                points.iter().copied().filter(|p| p.0 >= x_lo && p.0 <= x_hi && p.1.is_finite()).collect();
+            let inside: Vec<(f64, f64)> = points
+                .iter()
+                .copied()
+                .filter(|p| p.0 >= x_lo && p.0 <= x_hi && p.1.is_finite())
+                .collect();
             chart
                 .draw_series(LineSeries::new(inside, color.stroke_width(3)))
                 .map_err(|e| e.to_string())?
                 .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
         }
         for (i, (eps, label)) in self.targets.iter().enumerate() {
             let style = BLACK.stroke_width(2);
             let series = chart
-                .draw_series(DashedLineSeries::new(vec![(*eps, 0.0), (*eps, y_hi)], 8, 5, style))
+                .draw_series(DashedLineSeries::new(
+                    vec![(*eps, 0.0), (*eps, y_hi)],
+                    8,
+                    5,
+                    style,
+                ))
                 .map_err(|e| e.to_string())?;
             if i == 0 {
                 series
@@ -287,14 +336,22 @@ pub fn density_histogram(values: &[f64]) -> (f64, f64, Vec<f64>) {
         return (0.0, 1.0, Vec::new());
     };
     let bins = ((values.len() as f64).sqrt().round() as usize).clamp(10, 60);
-    let (lo, width) = if hi > lo { (lo, (hi - lo) / bins as f64) } else { (lo - 0.5, 1.0 / bins as f64) };
+    let (lo, width) = if hi > lo {
+        (lo, (hi - lo) / bins as f64)
+    } else {
+        (lo - 0.5, 1.0 / bins as f64)
+    };
     let mut counts = vec![0usize; bins];
     for v in values.iter().filter(|v| v.is_finite()) {
         let bin = (((v - lo) / width) as usize).min(bins - 1);
         counts[bin] += 1;
     }
     let total = values.iter().filter(|v| v.is_finite()).count().max(1) as f64;
-    (lo, width, counts.iter().map(|&c| c as f64 / (total * width)).collect())
+    (
+        lo,
+        width,
+        counts.iter().map(|&c| c as f64 / (total * width)).collect(),
+    )
 }
 
 /// How a series is drawn.
@@ -357,15 +414,38 @@ impl LineChart {
 impl Figure for LineChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = titled(root, &self.title, &self.subtitle)?;
-        let map = |v: f64, log: bool| if log { if v > 0.0 { v.log10() } else { f64::NAN } } else { v };
-        let xs = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0).chain(s.band.iter().map(|b| b.0)));
-        let ys = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
-        let (x_lo, x_hi) = padded_range(xs.map(|v| map(v, self.x_log)), 0.05).ok_or("no finite point to plot")?;
-        let (y_lo, y_hi) = padded_range(ys.map(|v| map(v, self.y_log)), 0.08).ok_or("no finite point to plot")?;
-        let y_lo = if self.y_log { y_lo } else { y_lo.min(0.0).max(if y_lo >= 0.0 { 0.0 } else { y_lo }) };
+        let map = |v: f64, log: bool| {
+            if log {
+                if v > 0.0 {
+                    v.log10()
+                } else {
+                    f64::NAN
+                }
+            } else {
+                v
+            }
+        };
+        let xs = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.0)
+                .chain(s.band.iter().map(|b| b.0))
+        });
+        let ys = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+        });
+        let (x_lo, x_hi) =
+            padded_range(xs.map(|v| map(v, self.x_log)), 0.05).ok_or("no finite point to plot")?;
+        let (y_lo, y_hi) =
+            padded_range(ys.map(|v| map(v, self.y_log)), 0.08).ok_or("no finite point to plot")?;
+        let y_lo = if self.y_log {
+            y_lo
+        } else {
+            y_lo.min(0.0).max(if y_lo >= 0.0 { 0.0 } else { y_lo })
+        };
         let (x_log, y_log) = (self.x_log, self.y_log);
         let x_fmt = move |v: &f64| format_value(if x_log { 10f64.powf(*v) } else { *v });
         let y_fmt = move |v: &f64| format_value(if y_log { 10f64.powf(*v) } else { *v });
@@ -394,19 +474,34 @@ impl Figure for LineChart {
                 .filter(|p| p.0.is_finite() && p.1.is_finite())
                 .collect();
             if series.band.len() >= 2 {
-                let mut polygon: Vec<(f64, f64)> =
-                    series.band.iter().map(|b| (map(b.0, x_log), map(b.1, y_log))).collect();
-                polygon.extend(series.band.iter().rev().map(|b| (map(b.0, x_log), map(b.2, y_log))));
+                let mut polygon: Vec<(f64, f64)> = series
+                    .band
+                    .iter()
+                    .map(|b| (map(b.0, x_log), map(b.1, y_log)))
+                    .collect();
+                polygon.extend(
+                    series
+                        .band
+                        .iter()
+                        .rev()
+                        .map(|b| (map(b.0, x_log), map(b.2, y_log))),
+                );
                 polygon.retain(|p| p.0.is_finite() && p.1.is_finite());
                 chart
-                    .draw_series(std::iter::once(Polygon::new(polygon, color.mix(0.18).filled())))
+                    .draw_series(std::iter::once(Polygon::new(
+                        polygon,
+                        color.mix(0.18).filled(),
+                    )))
                     .map_err(|e| e.to_string())?;
             } else {
                 for b in &series.band {
                     let (x, lo, hi) = (map(b.0, x_log), map(b.1, y_log), map(b.2, y_log));
                     if x.is_finite() && lo.is_finite() && hi.is_finite() {
                         chart
-                            .draw_series(std::iter::once(PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(2))))
+                            .draw_series(std::iter::once(PathElement::new(
+                                vec![(x, lo), (x, hi)],
+                                color.stroke_width(2),
+                            )))
                             .map_err(|e| e.to_string())?;
                     }
                 }
@@ -414,7 +509,9 @@ impl Figure for LineChart {
             let style = color.stroke_width(2);
             let legend_stroke = series.stroke;
             let annotated = match series.stroke {
-                Stroke::Solid => chart.draw_series(LineSeries::new(points.clone(), style)).map_err(|e| e.to_string())?,
+                Stroke::Solid => chart
+                    .draw_series(LineSeries::new(points.clone(), style))
+                    .map_err(|e| e.to_string())?,
                 Stroke::Dashed => chart
                     .draw_series(DashedLineSeries::new(points.clone(), 9, 6, style))
                     .map_err(|e| e.to_string())?,
@@ -422,19 +519,33 @@ impl Figure for LineChart {
                     .draw_series(points.iter().map(|&p| Circle::new(p, 5, style)))
                     .map_err(|e| e.to_string())?,
             };
-            annotated.label(series.label.as_str()).legend(move |(x, y)| match legend_stroke {
-                Stroke::Markers => PathElement::new(vec![(x + 6, y), (x + 12, y)], color.stroke_width(6)),
-                _ => PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)),
-            });
+            annotated
+                .label(series.label.as_str())
+                .legend(move |(x, y)| match legend_stroke {
+                    Stroke::Markers => {
+                        PathElement::new(vec![(x + 6, y), (x + 12, y)], color.stroke_width(6))
+                    }
+                    _ => PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)),
+                });
             if series.stroke != Stroke::Markers {
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
                     .map_err(|e| e.to_string())?;
             }
         }
+        // Put the legend where the data are not: upper right for falling curves (bits against
+        // eps), upper left for rising ones.
+        let falling = self.series.iter().filter(|s| s.points.len() >= 2).all(|s| {
+            let (first, last) = (s.points[0].1, s.points[s.points.len() - 1].1);
+            first >= last
+        });
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(if falling {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 14))
@@ -483,10 +594,42 @@ impl Figure for BarChart {
             .flat_map(|b| std::iter::once(b.value).chain(b.interval.map(|i| i.1)))
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
-        let x_hi = if top > 0.0 { top * 1.12 } else { 1.0 };
+        let log = LineChart::wide_range(self.bars.iter().map(|b| b.value));
+        let map = move |v: f64| {
+            if log {
+                v.max(f64::MIN_POSITIVE).log10()
+            } else {
+                v
+            }
+        };
+        let bottom = self
+            .bars
+            .iter()
+            .map(|b| b.value)
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let x_lo = if log { bottom.log10().floor() } else { 0.0 };
+        let x_hi = if log {
+            top.log10() + 0.3
+        } else if top > 0.0 {
+            top * 1.12
+        } else {
+            1.0
+        };
         let count = self.bars.len();
-        let longest = self.bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0);
-        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        // Long labels are shortened (the tables carry the full names).
+        let labels: Vec<String> = self
+            .bars
+            .iter()
+            .map(|b| {
+                if b.label.chars().count() > 56 {
+                    format!("{}…", b.label.chars().take(55).collect::<String>())
+                } else {
+                    b.label.clone()
+                }
+            })
+            .collect();
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         let y_fmt = move |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) if *i < count => labels[count - 1 - *i].clone(),
             _ => String::new(),
@@ -495,14 +638,18 @@ impl Figure for BarChart {
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size((longest as u32 * 8 + 16).clamp(60, 420))
-            .build_cartesian_2d(0.0..x_hi, (0..count - 1).into_segmented())
+            .build_cartesian_2d(x_lo..x_hi, (0..count - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(count)
-            .x_desc(self.value_label.as_str())
-            .x_label_formatter(&|v| format_value(*v))
+            .x_desc(if log {
+                format!("{} (log scale)", self.value_label)
+            } else {
+                self.value_label.clone()
+            })
+            .x_label_formatter(&|v| format_value(if log { 10f64.powf(*v) } else { *v }))
             .y_label_formatter(&y_fmt)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 16))
@@ -512,16 +659,24 @@ impl Figure for BarChart {
             let slot = count - 1 - row;
             let color = PALETTE[bar.color % PALETTE.len()];
             let mut rect = Rectangle::new(
-                [(0.0, SegmentValue::Exact(slot)), (bar.value.max(0.0), SegmentValue::Exact(slot + 1))],
+                [
+                    (x_lo, SegmentValue::Exact(slot)),
+                    (map(bar.value).max(x_lo), SegmentValue::Exact(slot + 1)),
+                ],
                 color.mix(0.75).filled(),
             );
             rect.set_margin(8, 8, 0, 0);
-            chart.draw_series(std::iter::once(rect)).map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(rect))
+                .map_err(|e| e.to_string())?;
             if let Some((lo, hi)) = bar.interval {
                 let whisker = BLACK.stroke_width(2);
                 chart
                     .draw_series(std::iter::once(PathElement::new(
-                        vec![(lo, SegmentValue::CenterOf(slot)), (hi, SegmentValue::CenterOf(slot))],
+                        vec![
+                            (map(lo), SegmentValue::CenterOf(slot)),
+                            (map(hi), SegmentValue::CenterOf(slot)),
+                        ],
                         whisker,
                     )))
                     .map_err(|e| e.to_string())?;
@@ -529,7 +684,10 @@ impl Figure for BarChart {
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!(" {}", format_value(bar.value)),
-                    (bar.interval.map_or(bar.value, |i| i.1.max(bar.value)), SegmentValue::CenterOf(slot)),
+                    (
+                        map(bar.interval.map_or(bar.value, |i| i.1.max(bar.value))),
+                        SegmentValue::CenterOf(slot),
+                    ),
                     (FONT, 13).into_font().color(&BLACK),
                 )))
                 .map_err(|e| e.to_string())?;
@@ -540,7 +698,9 @@ impl Figure for BarChart {
                 .draw_series(std::iter::empty::<Rectangle<(f64, SegmentValue<usize>)>>())
                 .map_err(|e| e.to_string())?
                 .label(meaning.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.75).filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 18, y + 5)], color.mix(0.75).filled())
+                });
         }
         if !self.legend.is_empty() {
             chart

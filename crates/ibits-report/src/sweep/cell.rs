@@ -75,7 +75,17 @@ impl<T: Serialize, S: Serialize> Cell<T, S> {
         }
         let id_digest = Sha256::digest(format!("ibits-sweep cell\n{}", canonical_json(&spec)));
         let id = id_digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        Self { index, id, seed, task, space, n, test_n, targets, spec }
+        Self {
+            index,
+            id,
+            seed,
+            task,
+            space,
+            n,
+            test_n,
+            targets,
+            spec,
+        }
     }
 }
 
@@ -94,12 +104,25 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
             keys.sort();
             let fields: Vec<String> = keys
                 .into_iter()
-                .map(|key| format!("{}:{}", serde_json::Value::String(key.clone()), canonical_json(&map[key])))
+                .map(|key| {
+                    format!(
+                        "{}:{}",
+                        serde_json::Value::String(key.clone()),
+                        canonical_json(&map[key])
+                    )
+                })
                 .collect();
             format!("{{{}}}", fields.join(","))
         }
         serde_json::Value::Array(items) => {
-            format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(","))
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(canonical_json)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
         }
         scalar => scalar.to_string(),
     }

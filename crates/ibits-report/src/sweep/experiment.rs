@@ -103,7 +103,11 @@ struct RawGrid {
 /// 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 impl<T, S, P> Experiment<T, S, P>
@@ -147,26 +151,39 @@ where
         let task_span = grid.task.span();
         let task_values = grid.task.into_inner();
         if task_values.is_empty() {
-            return Err(invalid(task_span, "grid.task", "the list is empty: give at least one task".into()));
+            return Err(invalid(
+                task_span,
+                "grid.task",
+                "the list is empty: give at least one task".into(),
+            ));
         }
         let tasks: Vec<T> = expand_values(task_values, "grid.task", &invalid)?;
 
-        let sizes = |list: Spanned<Vec<Spanned<usize>>>, field: &str| -> Result<Vec<usize>, ReportError> {
-            let span = list.span();
-            let list = list.into_inner();
-            if list.is_empty() {
-                return Err(invalid(span, field, "the list is empty: give at least one size".into()));
-            }
-            list.into_iter()
-                .map(|size| {
-                    if *size.get_ref() == 0 {
-                        Err(invalid(size.span(), field, "a size must be >= 1, got 0".into()))
-                    } else {
-                        Ok(size.into_inner())
-                    }
-                })
-                .collect()
-        };
+        let sizes =
+            |list: Spanned<Vec<Spanned<usize>>>, field: &str| -> Result<Vec<usize>, ReportError> {
+                let span = list.span();
+                let list = list.into_inner();
+                if list.is_empty() {
+                    return Err(invalid(
+                        span,
+                        field,
+                        "the list is empty: give at least one size".into(),
+                    ));
+                }
+                list.into_iter()
+                    .map(|size| {
+                        if *size.get_ref() == 0 {
+                            Err(invalid(
+                                size.span(),
+                                field,
+                                "a size must be >= 1, got 0".into(),
+                            ))
+                        } else {
+                            Ok(size.into_inner())
+                        }
+                    })
+                    .collect()
+            };
         let train_sizes = sizes(grid.n, "grid.n")?;
         let test_sizes = match grid.test_n {
             Some(list) => sizes(list, "grid.test_n")?.into_iter().map(Some).collect(),
@@ -177,18 +194,30 @@ where
         let mut target_span = 0..0;
         for (list, field, make) in [
             (grid.eps, "grid.eps", Target::Absolute as fn(f64) -> Target),
-            (grid.eps_relative, "grid.eps_relative", Target::RelativeToMean as fn(f64) -> Target),
+            (
+                grid.eps_relative,
+                "grid.eps_relative",
+                Target::RelativeToMean as fn(f64) -> Target,
+            ),
         ] {
             let Some(list) = list else { continue };
             target_span = list.span();
             let values = list.into_inner();
             if values.is_empty() {
-                return Err(invalid(target_span, field, "the list is empty: give at least one target error".into()));
+                return Err(invalid(
+                    target_span,
+                    field,
+                    "the list is empty: give at least one target error".into(),
+                ));
             }
             for value in values {
                 let eps = *value.get_ref();
                 if !(eps.is_finite() && eps > 0.0) {
-                    return Err(invalid(value.span(), field, format!("a target error must be finite and > 0, got {eps}")));
+                    return Err(invalid(
+                        value.span(),
+                        field,
+                        format!("a target error must be finite and > 0, got {eps}"),
+                    ));
                 }
                 targets.push(make(eps));
             }
@@ -205,10 +234,17 @@ where
         let space_span = grid.space.span();
         let space_tables = grid.space.into_inner();
         if space_tables.is_empty() {
-            return Err(invalid(space_span, "grid.space", "the list is empty: give at least one hypothesis space".into()));
+            return Err(invalid(
+                space_span,
+                "grid.space",
+                "the list is empty: give at least one hypothesis space".into(),
+            ));
         }
         let spaces: Vec<S> = expand_values(
-            space_tables.into_iter().map(|t| Spanned::new(t.span(), toml::Value::Table(t.into_inner()))).collect(),
+            space_tables
+                .into_iter()
+                .map(|t| Spanned::new(t.span(), toml::Value::Table(t.into_inner())))
+                .collect(),
             "grid.space",
             &invalid,
         )?;

@@ -16,7 +16,8 @@ use serde::Serialize;
 use crate::error::ReportError;
 use crate::sweep::cell::CellResult;
 use crate::sweep::store::{
-    load_results, summary_csv, write_atomic, write_manifest, SummaryRows, RESULTS_FILE, SUMMARY_FILE,
+    load_results, summary_csv, write_atomic, write_manifest, SummaryRows, RESULTS_FILE,
+    SUMMARY_FILE,
 };
 
 /// What a merge produced.
@@ -45,7 +46,9 @@ where
     R: Serialize + DeserializeOwned + SummaryRows + PartialEq,
 {
     let Some(first_dir) = inputs.first() else {
-        return Err(ReportError::Mismatch { message: "merge needs at least one sweep directory".into() });
+        return Err(ReportError::Mismatch {
+            message: "merge needs at least one sweep directory".into(),
+        });
     };
     if out.join(RESULTS_FILE).exists() {
         return Err(ReportError::Mismatch {
@@ -111,6 +114,16 @@ where
     }
     write_atomic(&out.join(RESULTS_FILE), &lines)?;
     write_atomic(&out.join(SUMMARY_FILE), &summary_csv(&ordered)?)?;
-    let missing = manifest.cells.iter().map(|c| c.index).filter(|i| !merged.contains_key(i)).collect();
-    Ok(MergeSummary { grid: manifest.cells.len(), finished: merged.len(), missing, duplicates })
+    let missing = manifest
+        .cells
+        .iter()
+        .map(|c| c.index)
+        .filter(|i| !merged.contains_key(i))
+        .collect();
+    Ok(MergeSummary {
+        grid: manifest.cells.len(),
+        finished: merged.len(),
+        missing,
+        duplicates,
+    })
 }

@@ -26,7 +26,10 @@ pub struct SweepOptions {
 
 impl Default for SweepOptions {
     fn default() -> Self {
-        Self { jobs: 1, shard: Shard::ALL }
+        Self {
+            jobs: 1,
+            shard: Shard::ALL,
+        }
     }
 }
 
@@ -98,7 +101,8 @@ impl SweepSummary {
 /// `null`, which would make the line unreadable on resume, so such a result is a failure of the
 /// cell rather than a line that breaks the file.
 fn readable_back<R: Serialize + DeserializeOwned>(result: &CellResult<R>) -> Result<(), String> {
-    let line = serde_json::to_vec(result).map_err(|e| format!("the result cannot be written as JSON: {e}"))?;
+    let line = serde_json::to_vec(result)
+        .map_err(|e| format!("the result cannot be written as JSON: {e}"))?;
     serde_json::from_slice::<CellResult<R>>(&line).map(|_| ()).map_err(|e| {
         format!("the result holds a value JSON cannot carry (NaN or infinity where a number is required): {e}")
     })
@@ -129,11 +133,23 @@ where
     E: Display,
 {
     let store = ResultStore::<R>::open(dir, &experiment.manifest())?;
-    let in_shard: Vec<&Cell<T, S>> = experiment.cells.iter().filter(|c| options.shard.contains(c.index)).collect();
-    let pending: Vec<&Cell<T, S>> = in_shard.iter().copied().filter(|c| !store.is_finished(c.index)).collect();
+    let in_shard: Vec<&Cell<T, S>> = experiment
+        .cells
+        .iter()
+        .filter(|c| options.shard.contains(c.index))
+        .collect();
+    let pending: Vec<&Cell<T, S>> = in_shard
+        .iter()
+        .copied()
+        .filter(|c| !store.is_finished(c.index))
+        .collect();
     let skipped = in_shard.len() - pending.len();
     let stale = store.stale();
-    events(&SweepEvent::Started { grid: experiment.cells.len(), shard: in_shard.len(), finished: skipped });
+    events(&SweepEvent::Started {
+        grid: experiment.cells.len(),
+        shard: in_shard.len(),
+        finished: skipped,
+    });
 
     let store = Mutex::new(store);
     let next = AtomicUsize::new(0);
@@ -145,12 +161,20 @@ where
             return;
         }
         let position = next.fetch_add(1, Ordering::SeqCst);
-        let Some(cell) = pending.get(position) else { return };
+        let Some(cell) = pending.get(position) else {
+            return;
+        };
         let start = Instant::now();
         let outcome = runner(cell).map_err(|e| e.to_string());
         let wall_s = start.elapsed().as_secs_f64();
         let outcome = outcome.and_then(|record| {
-            let result = CellResult { id: cell.id.clone(), index: cell.index, seed: cell.seed, wall_s, record };
+            let result = CellResult {
+                id: cell.id.clone(),
+                index: cell.index,
+                seed: cell.seed,
+                wall_s,
+                record,
+            };
             readable_back(&result).map(|()| result)
         });
         match outcome {
@@ -162,7 +186,10 @@ where
                 match saved {
                     Ok(()) => {
                         ran.fetch_add(1, Ordering::SeqCst);
-                        events(&SweepEvent::CellFinished { index: cell.index, wall_s });
+                        events(&SweepEvent::CellFinished {
+                            index: cell.index,
+                            wall_s,
+                        });
                     }
                     Err(e) => {
                         if let Ok(mut slot) = save_error.lock() {
@@ -173,7 +200,10 @@ where
                 }
             }
             Err(message) => {
-                events(&SweepEvent::CellFailed { index: cell.index, message: message.clone() });
+                events(&SweepEvent::CellFailed {
+                    index: cell.index,
+                    message: message.clone(),
+                });
                 if let Ok(mut list) = failed.lock() {
                     list.push((cell.index, cell.id.clone(), message));
                 }

@@ -18,7 +18,7 @@
 //! a reader sees the old file or the new one, never a mix.
 //!
 //! One directory belongs to one sweep process at a time; shards on several machines write to
-//! separate directories and are combined with [`merge`](crate::sweep::merge).
+//! separate directories and are combined with [`merge`](fn@crate::sweep::merge).
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -52,8 +52,14 @@ pub trait SummaryRows {
 /// # Errors
 /// [`ReportError::Io`] naming the file that could not be written.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = File::create(&temp)?;
@@ -137,7 +143,11 @@ pub fn read_results<R: DeserializeOwned>(path: &Path) -> Result<ReadResults<R>, 
         start = end + 1;
         valid_len = start as u64;
     }
-    Ok(ReadResults { results, valid_len, torn_tail })
+    Ok(ReadResults {
+        results,
+        valid_len,
+        torn_tail,
+    })
 }
 
 /// Read `experiment.json` from `dir`; `None` if there is none.
@@ -161,7 +171,10 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, ReportError> {
         return Err(ReportError::Corrupt {
             path,
             line: 0,
-            message: format!("manifest format is {:?}, this ibits reads {MANIFEST_FORMAT:?}", manifest.format),
+            message: format!(
+                "manifest format is {:?}, this ibits reads {MANIFEST_FORMAT:?}",
+                manifest.format
+            ),
         });
     }
     Ok(Some(manifest))
@@ -188,7 +201,10 @@ pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), ReportError
 pub fn summary_csv<R: SummaryRows>(results: &[&CellResult<R>]) -> Result<Vec<u8>, ReportError> {
     let to_err = |e: csv::Error| ReportError::io(SUMMARY_FILE, std::io::Error::other(e));
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["cell", "id", "seed", "wall_s"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = ["cell", "id", "seed", "wall_s"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     header.extend(R::summary_header());
     writer.write_record(&header).map_err(to_err)?;
     for result in results {
@@ -203,7 +219,9 @@ pub fn summary_csv<R: SummaryRows>(results: &[&CellResult<R>]) -> Result<Vec<u8>
             writer.write_record(&line).map_err(to_err)?;
         }
     }
-    writer.into_inner().map_err(|e| ReportError::io(SUMMARY_FILE, std::io::Error::other(e.to_string())))
+    writer
+        .into_inner()
+        .map_err(|e| ReportError::io(SUMMARY_FILE, std::io::Error::other(e.to_string())))
 }
 
 /// The results of a sweep directory while a sweep appends to it.
@@ -253,10 +271,16 @@ impl<R: Serialize + DeserializeOwned + SummaryRows> ResultStore<R> {
             .open(&results_path)
             .map_err(|e| ReportError::io(&results_path, e))?;
         if read.torn_tail {
-            file.set_len(read.valid_len).map_err(|e| ReportError::io(&results_path, e))?;
-            file.sync_all().map_err(|e| ReportError::io(&results_path, e))?;
+            file.set_len(read.valid_len)
+                .map_err(|e| ReportError::io(&results_path, e))?;
+            file.sync_all()
+                .map_err(|e| ReportError::io(&results_path, e))?;
         }
-        let ids: BTreeMap<&str, usize> = manifest.cells.iter().map(|c| (c.id.as_str(), c.index)).collect();
+        let ids: BTreeMap<&str, usize> = manifest
+            .cells
+            .iter()
+            .map(|c| (c.id.as_str(), c.index))
+            .collect();
         let mut finished = BTreeMap::new();
         let mut stale = 0;
         for mut result in read.results {
@@ -268,7 +292,13 @@ impl<R: Serialize + DeserializeOwned + SummaryRows> ResultStore<R> {
                 None => stale += 1,
             }
         }
-        let store = Self { dir: dir.to_path_buf(), file, manifest: manifest.clone(), finished, stale };
+        let store = Self {
+            dir: dir.to_path_buf(),
+            file,
+            manifest: manifest.clone(),
+            finished,
+            stale,
+        };
         store.write_summary()?;
         Ok(store)
     }
@@ -297,11 +327,18 @@ impl<R: Serialize + DeserializeOwned + SummaryRows> ResultStore<R> {
         let mut line = serde_json::to_vec(&result).map_err(|e| ReportError::Corrupt {
             path: results_path.clone(),
             line: 0,
-            message: format!("result of cell {} cannot be written as JSON: {e}", result.index),
+            message: format!(
+                "result of cell {} cannot be written as JSON: {e}",
+                result.index
+            ),
         })?;
         line.push(b'\n');
-        self.file.write_all(&line).map_err(|e| ReportError::io(&results_path, e))?;
-        self.file.sync_data().map_err(|e| ReportError::io(&results_path, e))?;
+        self.file
+            .write_all(&line)
+            .map_err(|e| ReportError::io(&results_path, e))?;
+        self.file
+            .sync_data()
+            .map_err(|e| ReportError::io(&results_path, e))?;
         self.finished.insert(result.index, result);
         self.write_summary()
     }
@@ -338,7 +375,11 @@ pub fn load_results<R: DeserializeOwned>(dir: &Path) -> Result<ResultSet<R>, Rep
         ),
     })?;
     let read = read_results::<R>(&dir.join(RESULTS_FILE))?;
-    let ids: BTreeMap<&str, usize> = manifest.cells.iter().map(|c| (c.id.as_str(), c.index)).collect();
+    let ids: BTreeMap<&str, usize> = manifest
+        .cells
+        .iter()
+        .map(|c| (c.id.as_str(), c.index))
+        .collect();
     let mut by_index = BTreeMap::new();
     let mut stale = 0;
     for mut result in read.results {
@@ -350,6 +391,16 @@ pub fn load_results<R: DeserializeOwned>(dir: &Path) -> Result<ResultSet<R>, Rep
             None => stale += 1,
         }
     }
-    let missing = manifest.cells.iter().map(|c| c.index).filter(|i| !by_index.contains_key(i)).collect();
-    Ok(ResultSet { results: by_index.into_values().collect(), missing, stale, manifest })
+    let missing = manifest
+        .cells
+        .iter()
+        .map(|c| c.index)
+        .filter(|i| !by_index.contains_key(i))
+        .collect();
+    Ok(ResultSet {
+        results: by_index.into_values().collect(),
+        missing,
+        stale,
+        manifest,
+    })
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 
 use ibits_report::sweep::Cell;
 use ibits_report::sweep::Target;
-use ibits_report::{BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate};
+use ibits_report::{
+    BitsInterval, CellRecord, CountingBits, ErrorDistribution, FittedLaw, TargetEstimate,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,13 +60,19 @@ pub fn chi2_2_bits(eps: f64, scale: f64) -> f64 {
 
 pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord, String> {
     if cell.space.kind == "fail" {
-        return Err(format!("space kind `fail` always fails (cell {})", cell.index));
+        return Err(format!(
+            "space kind `fail` always fails (cell {})",
+            cell.index
+        ));
     }
     let scale = cell.space.scale;
     let mut rng = SplitMix(cell.seed);
     let errors: Vec<f64> = (0..samples).map(|_| scale * rng.chi2_2()).collect();
     let mean = 2.0 * scale;
-    let intrinsic_dim = cell.task.strip_prefix("synthetic:dim=").and_then(|d| d.parse().ok());
+    let intrinsic_dim = cell
+        .task
+        .strip_prefix("synthetic:dim=")
+        .and_then(|d| d.parse().ok());
     let estimates = cell
         .targets
         .iter()
@@ -73,7 +81,8 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
                 Target::Absolute(eps) => (eps, "absolute".to_string()),
                 Target::RelativeToMean(f) => (f * mean, format!("{f} x mean error")),
             };
-            let exact = chi2_2_bits(eps, scale) + intrinsic_dim.unwrap_or(0.0) + cell.n as f64 / 100.0;
+            let exact =
+                chi2_2_bits(eps, scale) + intrinsic_dim.unwrap_or(0.0) + cell.n as f64 / 100.0;
             let hits = errors.iter().filter(|&&e| e <= eps).count() as u64;
             TargetEstimate {
                 eps,
@@ -83,13 +92,19 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
                 ruben_bits: Some(exact),
                 chernoff_bits: Some(0.8 * exact),
                 exact_bits_jitter_10x: Some(exact * (1.0 + 1e-6)),
-                fitted: Some(BitsInterval { bits: 0.9 * exact, lower: Some(0.8 * exact), upper: Some(1.05 * exact), level: 0.95 }),
+                fitted: Some(BitsInterval {
+                    bits: 0.9 * exact,
+                    lower: Some(0.8 * exact),
+                    upper: Some(1.05 * exact),
+                    level: 0.95,
+                }),
                 counting: (samples > 0).then(|| CountingBits {
                     hits,
                     samples: samples as u64,
                     bits: (hits > 0).then(|| -(hits as f64 / samples as f64).log2()),
                     lower: -((hits as f64 + 3.0) / samples as f64).min(1.0).log2(),
-                    upper: (hits > 0).then(|| -((hits as f64 - 0.9).max(0.1) / samples as f64).log2()),
+                    upper: (hits > 0)
+                        .then(|| -((hits as f64 - 0.9).max(0.1) / samples as f64).log2()),
                     level: 0.95,
                 }),
                 paper_nats: Some(0.7 * exact * std::f64::consts::LN_2),
@@ -97,8 +112,10 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
             }
         })
         .collect();
-    let density: Vec<(f64, f64)> =
-        (1..=200).map(|i| i as f64 * 0.05 * mean).map(|x| (x, (-x / (2.0 * scale)).exp() / (2.0 * scale))).collect();
+    let density: Vec<(f64, f64)> = (1..=200)
+        .map(|i| i as f64 * 0.05 * mean)
+        .map(|x| (x, (-x / (2.0 * scale)).exp() / (2.0 * scale)))
+        .collect();
     Ok(CellRecord {
         task: cell.task.clone(),
         intrinsic_dim,
@@ -106,6 +123,7 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
         test_n: cell.test_n.unwrap_or(50),
         k: 1,
         space: cell.space.kind.clone(),
+        space_label: None,
         space_parameters: BTreeMap::from([("scale".to_string(), serde_json::json!(scale))]),
         seed: cell.seed,
         mean_error: Some(mean),
@@ -116,10 +134,18 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
         distribution: (samples > 0).then(|| ErrorDistribution {
             test_errors: errors.clone(),
             exact_density: Some(density.clone()),
-            fitted_law: Some(FittedLaw { dof: 2.0, noncentrality: 0.0, scale }),
+            fitted_law: Some(FittedLaw {
+                dof: 2.0,
+                noncentrality: 0.0,
+                scale,
+            }),
             fitted_density: Some(density.iter().map(|&(x, f)| (x, 0.9 * f)).collect()),
         }),
         estimates,
-        warnings: if cell.index == 0 { vec!["example warning".into()] } else { Vec::new() },
+        warnings: if cell.index == 0 {
+            vec!["example warning".into()]
+        } else {
+            Vec::new()
+        },
     })
 }

@@ -50,6 +50,9 @@ pub struct BootstrapInterval {
     pub interval_bits: [f64; 2],
     /// Standard deviation of the replicate bits (bits).
     pub spread_bits: f64,
+    /// The replicate bits, sorted (failed refits left out).
+    #[serde(skip)]
+    pub replicate_bits: Vec<f64>,
 }
 
 /// Bootstrap the bits at `target`: refit `replicates` resamples (in parallel; the result does
@@ -111,6 +114,7 @@ pub(crate) fn bootstrap_bits(
         seed,
         interval_bits,
         spread_bits,
+        replicate_bits: bits,
     })
 }
 

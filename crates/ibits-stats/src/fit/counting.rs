@@ -141,6 +141,7 @@ pub fn count_below(
 }
 
 #[cfg(test)]
+#[allow(clippy::excessive_precision)] // reference digits are kept as printed.
 mod tests {
     use super::*;
 

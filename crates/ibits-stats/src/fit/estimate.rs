@@ -60,14 +60,26 @@ pub struct FittedEstimate {
     /// Delta-method standard error of `bits` (bits); `None` where the observed information is
     /// not positive definite.
     pub stderr_bits: Option<f64>,
-    /// Percentile bootstrap interval of `bits`; `None` when B = 0.
+    /// The reported interval of `bits` at the configured confidence: the percentile bootstrap
+    /// interval joined with the delta-method interval `bits ± z·stderr_bits`
+    /// (z = Φ⁻¹((1 + confidence)/2)), whichever of them exist; `None` when neither does.
+    ///
+    /// ```text
+    /// interval = [min(q_lo, bits - z se), max(q_hi, bits + z se)]
+    /// ```
+    /// Why joined: on samples of S = 100 from known laws the percentile interval alone covered
+    /// the true bits in 85.5–94.5% of 200 repetitions (below 90% for a law near the ridge's
+    /// boundary), the delta-method interval in 93–96%, and the joined one in 96.5–97.5%
+    /// (docs/validation.md, "Fitted path").
+    pub interval_bits: Option<[f64; 2]>,
+    /// The percentile bootstrap on its own; `None` when B = 0.
     pub bootstrap: Option<BootstrapInterval>,
     /// Profile likelihood along the ridge; `None` when not requested.
     pub profile: Option<RidgeProfile>,
     /// The model-free count with its Clopper–Pearson interval.
     pub count: CountEstimate,
-    /// True when the fitted interval (bootstrap, else ±1.96 standard errors, else the point)
-    /// and the counting interval do not overlap.
+    /// True when the fitted interval (`interval_bits`, else the point) and the counting
+    /// interval do not overlap.
     pub count_disagrees: bool,
     /// What the paper's code reports (nats, for comparison only).
     pub paper: PaperCompatible,
@@ -160,8 +172,8 @@ pub fn estimate_fitted(
         warnings.push(format!(
             "poorly identified fit: laws within {} nats of the maximum likelihood have lambda \
              from {:.4} to {:.4} (lambda/(nu+lambda) from {:.3} to {:.3}); across them the \
-             bits at eps = {} range from {:.4} to {:.4}, so the fitted bits are uncertain by \
-             at least that much",
+             bits at eps = {} range from {:.4} to {:.4}: the samples cannot tell these tails \
+             apart",
             p.drop_nats,
             p.noncentrality_range[0],
             p.noncentrality_range[1],
@@ -178,11 +190,21 @@ pub fn estimate_fitted(
             b.failed, b.replicates
         ));
     }
-    let fitted_interval = match (&bootstrap, stderr_bits) {
-        (Some(b), _) if b.interval_bits.iter().all(|v| !v.is_nan()) => b.interval_bits,
-        (_, Some(se)) => [bits - 1.96 * se, bits + 1.96 * se],
-        _ => [bits, bits],
+    let z = statrs::distribution::Normal::new(0.0, 1.0)
+        .map(|n| {
+            statrs::distribution::ContinuousCDF::inverse_cdf(&n, 0.5 * (1.0 + config.confidence))
+        })
+        .unwrap_or(1.959_963_984_540_054);
+    let percentile = bootstrap
+        .as_ref()
+        .map(|b| b.interval_bits)
+        .filter(|i| i.iter().all(|v| !v.is_nan()));
+    let delta = stderr_bits.map(|se| [bits - z * se, bits + z * se]);
+    let interval_bits = match (percentile, delta) {
+        (Some(p), Some(d)) => Some([p[0].min(d[0]), p[1].max(d[1])]),
+        (p, d) => p.or(d),
     };
+    let fitted_interval = interval_bits.unwrap_or([bits, bits]);
     let count_disagrees =
         fitted_interval[1] < count.interval_bits[0] || fitted_interval[0] > count.interval_bits[1];
     if count_disagrees {
@@ -217,6 +239,7 @@ pub fn estimate_fitted(
         log_cdf,
         bits,
         stderr_bits,
+        interval_bits,
         bootstrap,
         profile,
         count,

@@ -23,8 +23,9 @@
 //!    negative definite (the ridge can be convex), (a, b) are maximised at fixed ρ (Newton,
 //!    or Nelder–Mead as a fallback) and ρ moves along the profile's slope. On a boundary of ρ,
 //!    Newton in (a, b) and a one-sided test that moving inward does not help.
-//! 3. **Several starts.** Every other start whose lower bound comes within twice the
-//!    first ascent's gain (+0.01 nats) of the optimum found is ascended too; the best wins.
+//! 3. **Several starts.** Every other start at least 0.2 away in ρ whose lower bound comes
+//!    within twice the first ascent's gain (+0.01 nats) of the optimum found has its profile
+//!    evaluated (a, b maximised); if that beats the optimum, it is ascended too. The best wins.
 //!
 //! The fit has converged when the next Newton step promises less than 1e-7 nats; the last
 //! Hessian gives the observed information.
@@ -50,6 +51,8 @@ const RHO_GRID: [f64; 9] = [0.0, 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98, RHO_MAX]
 const CHUNK: usize = 2048;
 /// Newton stops when the predicted gain of the next step is below this (nats).
 const GAIN_TOL: f64 = 1e-7;
+/// Starts closer than this in ρ to one already ascended belong to the same hump.
+const SAME_HUMP: f64 = 0.2;
 /// Finite-difference step in b and ρ (in a it is this times the coefficient of variation).
 const FD_STEP: f64 = 1e-3;
 
@@ -225,15 +228,24 @@ pub(crate) fn fit_prepared(data: &Prepared, warm: Option<[f64; 3]>) -> Result<Nc
         if *lower_bound < best.value - margin {
             break;
         }
-        if tried.iter().any(|rho| (rho - theta[2]).abs() < 0.05)
-            || (theta[2] - best.theta[2]).abs() < 0.05
-        {
+        let near = |rho: f64| (rho - theta[2]).abs() < SAME_HUMP;
+        if tried.iter().any(|&rho| near(rho)) || near(best.theta[2]) {
             continue;
         }
         tried.push(theta[2]);
-        let other = newton_ascent(data, *theta, moments, &mut evaluations)?;
-        if other.value > best.value {
-            best = other;
+        // The profile at this shape decides whether a second ascent is worth it.
+        let (ab, profile_value) = maximize_ab(
+            data,
+            theta[2],
+            [theta[0], theta[1]],
+            moments,
+            &mut evaluations,
+        );
+        if profile_value > best.value + GAIN_TOL {
+            let other = newton_ascent(data, [ab[0], ab[1], theta[2]], moments, &mut evaluations)?;
+            if other.value > best.value {
+                best = other;
+            }
         }
     }
 
@@ -550,6 +562,24 @@ fn line_search(
     value: f64,
     evaluations: &mut usize,
 ) -> Option<([f64; 3], f64)> {
+    // A step that more than halves the distance to a boundary of ρ suggests the optimum is on
+    // it: try the boundary itself first (else the iterates only creep towards it).
+    let target = theta[2] + step[2];
+    let edge = if target < 0.5 * theta[2] {
+        Some(0.0)
+    } else if RHO_MAX - target < 0.5 * (RHO_MAX - theta[2]) {
+        Some(RHO_MAX)
+    } else {
+        None
+    };
+    if let Some(edge) = edge {
+        let trial = [theta[0] + step[0], theta[1] + step[1], edge];
+        let trial_value = data.log_likelihood_at(&trial);
+        *evaluations += 1;
+        if trial_value > value {
+            return Some((trial, trial_value));
+        }
+    }
     let mut factor = 1.0;
     for _ in 0..10 {
         let trial = [
@@ -573,7 +603,7 @@ fn fd_steps(theta: &[f64; 3]) -> [f64; 3] {
     [FD_STEP * (0.5 * theta[1]).exp(), FD_STEP, FD_STEP]
 }
 
-/// Central-difference gradient and Hessian of ℓ at θ (ℓ(θ) = `value`) in the first `dims`
+/// Central-difference gradient and Hessian of ℓ at θ (2·dims + dims(dims-1) evaluations) (ℓ(θ) = `value`) in the first `dims`
 /// coordinates; the others' rows and columns are zero.
 fn fd_derivatives(
     data: &Prepared,
@@ -593,18 +623,20 @@ fn fd_derivatives(
     };
     let mut gradient = [0.0; 3];
     let mut hessian = [[0.0; 3]; 3];
+    let mut axis_sum = [0.0; 3]; // f(θ + h_i e_i) + f(θ - h_i e_i)
     for i in 0..dims {
         let (fp, fm) = (at(Some((i, 1.0)), None), at(Some((i, -1.0)), None));
         gradient[i] = (fp - fm) / (2.0 * h[i]);
         hessian[i][i] = (fp - 2.0 * value + fm) / (h[i] * h[i]);
+        axis_sum[i] = fp + fm;
     }
+    // f(++) + f(--) - Σ_axis i - Σ_axis j + 2 f = 2 h_i h_j f_ij + O(h⁴): two evaluations per
+    // pair instead of four, with the same order of accuracy.
     for i in 0..dims {
         for j in (i + 1)..dims {
-            let mixed = (at(Some((i, 1.0)), Some((j, 1.0)))
-                - at(Some((i, 1.0)), Some((j, -1.0)))
-                - at(Some((i, -1.0)), Some((j, 1.0)))
-                + at(Some((i, -1.0)), Some((j, -1.0))))
-                / (4.0 * h[i] * h[j]);
+            let diagonal =
+                at(Some((i, 1.0)), Some((j, 1.0))) + at(Some((i, -1.0)), Some((j, -1.0)));
+            let mixed = (diagonal - axis_sum[i] - axis_sum[j] + 2.0 * value) / (2.0 * h[i] * h[j]);
             hessian[i][j] = mixed;
             hessian[j][i] = mixed;
         }

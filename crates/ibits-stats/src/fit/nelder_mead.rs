@@ -186,8 +186,8 @@ fn run_simplex<const N: usize>(
         }
         let best = vertices[0].0;
         for vertex in vertices.iter_mut().skip(1) {
-            for i in 0..N {
-                vertex.0[i] = best[i] + SHRINK * (vertex.0[i] - best[i]);
+            for (x, b) in vertex.0.iter_mut().zip(&best) {
+                *x = b + SHRINK * (*x - b);
             }
             vertex.1 = eval(&vertex.0, evaluations);
         }

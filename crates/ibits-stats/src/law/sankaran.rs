@@ -94,6 +94,7 @@ impl Sankaran {
 }
 
 #[cfg(test)]
+#[allow(clippy::excessive_precision)] // reference digits are kept as printed.
 mod tests {
     use super::*;
 

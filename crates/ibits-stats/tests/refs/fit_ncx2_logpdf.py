@@ -47,3 +47,9 @@ if __name__ == "__main__":
             for r in ["0.001", "0.1", "0.5", "1", "2", "5"]:
                 x = mp.mpf(float(mp.mpf(r) * mean))  # the f64 value the Rust test will see
                 print(f"{nu},{lam},{mp.nstr(x, 17)},{mp.nstr(log_pdf(x, nu, lam), 17)}")
+    # the limit nu -> 0 that fits reach on the ridge (rho = lambda/(nu+lambda) -> 1)
+    for nu in ["1e-7", "0.001"]:
+        for lam in ["3", "226", "5000"]:
+            for r in ["0.1", "1", "2"]:
+                x = mp.mpf(float(mp.mpf(r) * (mp.mpf(nu) + mp.mpf(lam))))
+                print(f"{nu},{lam},{mp.nstr(x, 17)},{mp.nstr(log_pdf(x, nu, lam), 17)}")

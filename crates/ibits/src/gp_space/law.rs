@@ -25,12 +25,20 @@ use crate::error::Error;
 /// # Errors
 /// [`Error::Law`] when Sigma is zero on the test set (no random direction).
 pub fn error_law(spectrum: &Spectrum) -> Result<Gx2, Error> {
-    let (n_test, k) = (spectrum.eigenvalues.len(), spectrum.rotated_residual.ncols());
+    let (n_test, k) = (
+        spectrum.eigenvalues.len(),
+        spectrum.rotated_residual.ncols(),
+    );
     let norm = 1.0 / (n_test * k) as f64;
     let weights: Vec<f64> = spectrum.eigenvalues.iter().map(|l| l * norm).collect();
     let multiplicities = vec![k as f64; n_test];
     let weighted: Vec<f64> = (0..n_test)
-        .map(|j| (0..k).map(|c| spectrum.rotated_residual[(j, c)].powi(2)).sum::<f64>() * norm)
+        .map(|j| {
+            (0..k)
+                .map(|c| spectrum.rotated_residual[(j, c)].powi(2))
+                .sum::<f64>()
+                * norm
+        })
         .collect();
     Gx2::from_weighted_noncentralities(&weights, &multiplicities, &weighted, 0.0).map_err(|e| {
         Error::Law(format!(
@@ -39,25 +47,33 @@ pub fn error_law(spectrum: &Spectrum) -> Result<Gx2, Error> {
     })
 }
 
-/// E[e] = (k trace(Sigma) + ||mu - Y_T||_F^2) / (N k), from the clipped spectrum.
+/// `E[e] = (k trace(Sigma) + ||mu - Y_T||_F^2) / (N k)`, from the clipped spectrum.
 pub fn mean_error(spectrum: &Spectrum) -> f64 {
-    let (n_test, k) = (spectrum.eigenvalues.len(), spectrum.rotated_residual.ncols());
+    let (n_test, k) = (
+        spectrum.eigenvalues.len(),
+        spectrum.rotated_residual.ncols(),
+    );
     let trace: f64 = spectrum.eigenvalues.iter().sum();
     (k as f64 * trace + residual_sq_norm(spectrum)) / (n_test * k) as f64
 }
 
 /// e(mu) = ||mu - Y_T||_F^2 / (N k) (B = U^T (mu - Y_T) has the same norm).
 pub fn posterior_mean_error(spectrum: &Spectrum) -> f64 {
-    let (n_test, k) = (spectrum.eigenvalues.len(), spectrum.rotated_residual.ncols());
+    let (n_test, k) = (
+        spectrum.eigenvalues.len(),
+        spectrum.rotated_residual.ncols(),
+    );
     residual_sq_norm(spectrum) / (n_test * k) as f64
 }
 
 fn residual_sq_norm(spectrum: &Spectrum) -> f64 {
     let b = &spectrum.rotated_residual;
-    (0..b.ncols()).map(|c| (0..b.nrows()).map(|j| b[(j, c)].powi(2)).sum::<f64>()).sum()
+    (0..b.ncols())
+        .map(|c| (0..b.nrows()).map(|j| b[(j, c)].powi(2)).sum::<f64>())
+        .sum()
 }
 
-/// -log2 P[e <= eps] by every method the law offers.
+/// `-log2 P[e <= eps]` by every method the law offers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ExactBits {
     /// Most accurate value, bits: Ruben's series where it converged, else the saddlepoint.

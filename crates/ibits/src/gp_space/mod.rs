@@ -31,14 +31,14 @@ pub mod spectrum;
 
 use std::time::Instant;
 
+use faer_ext::IntoFaer;
 use ibits_kernels::{cross_gram, gram, Kernel, Rbf, MEDIAN_HEURISTIC_POINTS};
 use ibits_stats::RubenOptions;
-use faer_ext::IntoFaer;
 use ndarray::ArrayView2;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::fitted::{fit_errors, FitOptions, FittedLaw, FittedBits};
+use crate::fitted::{fit_errors, FitOptions, FittedBits, FittedLaw};
 use crate::target::Target;
 pub use law::ExactBits;
 pub use posterior::JitterPolicy;
@@ -74,7 +74,9 @@ impl<'a> GpData<'a> {
         let (n, d) = self.x_train.dim();
         let (nt, k) = self.y_test.dim();
         if n == 0 {
-            return Err(Error::Empty { what: "training set" });
+            return Err(Error::Empty {
+                what: "training set",
+            });
         }
         if nt == 0 {
             return Err(Error::Empty { what: "test set" });
@@ -90,12 +92,20 @@ impl<'a> GpData<'a> {
         ];
         for (what, got, expected) in checks {
             if got != expected {
-                return Err(Error::Shape { what, got, expected });
+                return Err(Error::Shape {
+                    what,
+                    got,
+                    expected,
+                });
             }
         }
         for (what, values) in [("y_train", self.y_train), ("y_test", self.y_test)] {
             if let Some(v) = values.iter().find(|v| !v.is_finite()) {
-                return Err(Error::Option { what, allowed: "finite values", got: v.to_string() });
+                return Err(Error::Option {
+                    what,
+                    allowed: "finite values",
+                    got: v.to_string(),
+                });
             }
         }
         Ok(())
@@ -126,7 +136,12 @@ impl KernelSpec {
             KernelSpec::RbfMedian { amplitude } => {
                 let rbf = Rbf::with_median_bandwidth(x_train, amplitude)?;
                 let m = x_train.nrows().min(MEDIAN_HEURISTIC_POINTS);
-                Ok((Kernel::Rbf(rbf), Some(format!("median pairwise Euclidean distance over the first {m} training inputs"))))
+                Ok((
+                    Kernel::Rbf(rbf),
+                    Some(format!(
+                        "median pairwise Euclidean distance over the first {m} training inputs"
+                    )),
+                ))
             }
         }
     }
@@ -285,7 +300,7 @@ pub struct GpEstimate {
     pub clipped_mass: f64,
     /// clipped_mass / trace(Sigma).
     pub clipped_mass_relative: f64,
-    /// E[e] over the space (the mean test error).
+    /// `E[e]` over the space (the mean test error).
     pub mean_error: f64,
     /// Test error of the posterior mean mu.
     pub posterior_mean_error: f64,
@@ -324,7 +339,9 @@ fn exact_path(
     let start = Instant::now();
     let post = posterior::posterior_from_factor(L, jitter, K_XT, K_TT, data.y_train.into_faer());
     let y_test = data.y_test.into_faer();
-    let residual = faer::Mat::<f64>::from_fn(post.mean.nrows(), post.mean.ncols(), |i, c| post.mean[(i, c)] - y_test[(i, c)]);
+    let residual = faer::Mat::<f64>::from_fn(post.mean.nrows(), post.mean.ncols(), |i, c| {
+        post.mean[(i, c)] - y_test[(i, c)]
+    });
     let t_post = start.elapsed().as_secs_f64();
     let spectrum = spectrum::spectrum(post.cov, residual.as_ref())?;
     let t_spec = start.elapsed().as_secs_f64() - t_post;
@@ -356,12 +373,23 @@ pub fn estimate_gp(
     let total = Instant::now();
     data.validate()?;
     if targets.is_empty() {
-        return Err(Error::Option { what: "targets", allowed: "at least one target", got: "none".into() });
+        return Err(Error::Option {
+            what: "targets",
+            allowed: "at least one target",
+            got: "none".into(),
+        });
     }
     let (n, d) = data.x_train.dim();
     let (nt, k) = data.y_test.dim();
     let threads = rayon::current_num_threads();
-    let size = ProblemSize { n_train: n, n_test: nt, input_dim: d, outputs: k, samples: options.samples, jitter_check: options.jitter_check };
+    let size = ProblemSize {
+        n_train: n,
+        n_test: nt,
+        input_dim: d,
+        outputs: k,
+        samples: options.samples,
+        jitter_check: options.jitter_check,
+    };
     let resources = size.estimate(threads);
     let available_bytes = options.memory_limit.or_else(available_memory);
     if let Some(limit) = available_bytes {
@@ -384,7 +412,14 @@ pub fn estimate_gp(
     timing.posterior_s = start.elapsed().as_secs_f64();
     let mean_diag = (0..n).map(|i| K_XX[(i, i)]).sum::<f64>() / n as f64;
     progress(GpStage::Spectrum);
-    let main = exact_path(chol.factor.as_ref(), chol.jitter, K_XT.as_ref(), K_TT.as_ref(), data, Some(&mut timing))?;
+    let main = exact_path(
+        chol.factor.as_ref(),
+        chol.jitter,
+        K_XT.as_ref(),
+        K_TT.as_ref(),
+        data,
+        Some(&mut timing),
+    )?;
     drop(chol.factor);
 
     progress(GpStage::ExactLaw);
@@ -392,7 +427,10 @@ pub fn estimate_gp(
     let mean_error = law::mean_error(&main.spectrum);
     let posterior_mean_error = law::posterior_mean_error(&main.spectrum);
     let eps: Vec<f64> = targets.iter().map(|t| t.resolve(mean_error)).collect();
-    let exact: Vec<ExactBits> = eps.iter().map(|&e| law::exact_bits(&main.law, e, &options.ruben)).collect();
+    let exact: Vec<ExactBits> = eps
+        .iter()
+        .map(|&e| law::exact_bits(&main.law, e, &options.ruben))
+        .collect();
     timing.exact_law_s = start.elapsed().as_secs_f64();
 
     let mut jitter_x10 = vec![None; targets.len()];
@@ -401,12 +439,21 @@ pub fn estimate_gp(
         let start = Instant::now();
         let jitter = 10.0 * chol.jitter;
         if let Some(factor) = posterior::try_cholesky(K_XX.as_ref(), jitter) {
-            let check = exact_path(factor.as_ref(), jitter, K_XT.as_ref(), K_TT.as_ref(), data, None)?;
+            let check = exact_path(
+                factor.as_ref(),
+                jitter,
+                K_XT.as_ref(),
+                K_TT.as_ref(),
+                data,
+                None,
+            )?;
             for (slot, &e) in jitter_x10.iter_mut().zip(&eps) {
                 *slot = Some(law::exact_bits(&check.law, e, &options.ruben).bits);
             }
         } else {
-            warnings.push(format!("K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"));
+            warnings.push(format!(
+                "K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"
+            ));
         }
         timing.jitter_check_s = start.elapsed().as_secs_f64();
     }
@@ -440,7 +487,11 @@ pub fn estimate_gp(
     }
 
     let sp = &main.spectrum;
-    let clipped_mass_relative = if sp.trace > 0.0 { sp.clipped_mass / sp.trace } else { 0.0 };
+    let clipped_mass_relative = if sp.trace > 0.0 {
+        sp.clipped_mass / sp.trace
+    } else {
+        0.0
+    };
     let jitter_relative = chol.jitter / mean_diag;
     if jitter_relative > 1e-6 {
         warnings.push(format!(
@@ -449,7 +500,10 @@ pub fn estimate_gp(
         ));
     }
     if clipped_mass_relative > 1e-8 {
-        warnings.push(format!("negative eigenvalues of Sigma clipped: {:.2e} of its trace", clipped_mass_relative));
+        warnings.push(format!(
+            "negative eigenvalues of Sigma clipped: {:.2e} of its trace",
+            clipped_mass_relative
+        ));
     }
     for (e, (x, check)) in eps.iter().zip(exact.iter().zip(&jitter_x10)) {
         if let Some(b10) = check {

@@ -16,7 +16,9 @@
 #![allow(non_snake_case)] // K_XX, K_XT, K_TT, L, V, Sigma follow the formulas above.
 
 use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch, LltRegularization};
+use faer::linalg::cholesky::llt::factor::{
+    cholesky_in_place, cholesky_in_place_scratch, LltRegularization,
+};
 use faer::linalg::matmul::triangular::BlockStructure;
 use faer::linalg::triangular_solve::solve_lower_triangular_in_place;
 use faer::{Accum, Mat, MatRef, Par};
@@ -40,7 +42,10 @@ pub struct JitterPolicy {
 
 impl Default for JitterPolicy {
     fn default() -> Self {
-        Self { initial_rel: 1e-10, max_rel: 1e-2 }
+        Self {
+            initial_rel: 1e-10,
+            max_rel: 1e-2,
+        }
     }
 }
 
@@ -59,11 +64,17 @@ pub struct JitteredCholesky {
 ///
 /// # Errors
 /// [`Error::NotPositiveDefinite`] when even `policy.max_rel` * mean diagonal fails.
-pub fn jittered_cholesky(K_XX: MatRef<'_, f64>, policy: JitterPolicy) -> Result<JitteredCholesky, Error> {
+pub fn jittered_cholesky(
+    K_XX: MatRef<'_, f64>,
+    policy: JitterPolicy,
+) -> Result<JitteredCholesky, Error> {
     let n = K_XX.nrows();
     let mean_diag = (0..n).map(|i| K_XX[(i, i)]).sum::<f64>() / n.max(1) as f64;
     if !(mean_diag.is_finite() && mean_diag > 0.0) {
-        return Err(Error::NotPositiveDefinite { max_jitter: 0.0, mean_diagonal: mean_diag });
+        return Err(Error::NotPositiveDefinite {
+            max_jitter: 0.0,
+            mean_diagonal: mean_diag,
+        });
     }
     let mut rel = policy.initial_rel;
     let mut attempts = 0;
@@ -71,11 +82,18 @@ pub fn jittered_cholesky(K_XX: MatRef<'_, f64>, policy: JitterPolicy) -> Result<
         attempts += 1;
         let jitter = rel * mean_diag;
         if let Some(factor) = try_cholesky(K_XX, jitter) {
-            return Ok(JitteredCholesky { factor, jitter, attempts });
+            return Ok(JitteredCholesky {
+                factor,
+                jitter,
+                attempts,
+            });
         }
         rel *= 10.0;
     }
-    Err(Error::NotPositiveDefinite { max_jitter: policy.max_rel * mean_diag, mean_diagonal: mean_diag })
+    Err(Error::NotPositiveDefinite {
+        max_jitter: policy.max_rel * mean_diag,
+        mean_diagonal: mean_diag,
+    })
 }
 
 /// Cholesky of K + jitter I at a fixed jitter; `None` when a pivot is not positive.
@@ -89,7 +107,15 @@ pub fn try_cholesky(K: MatRef<'_, f64>, jitter: f64) -> Option<Mat<f64>> {
     let par = Par::rayon(0);
     let mut mem = MemBuffer::new(cholesky_in_place_scratch::<f64>(n, par, Default::default()));
     let stack = MemStack::new(&mut mem);
-    cholesky_in_place(A.as_mut(), LltRegularization::default(), par, stack, Default::default()).ok()?;
+    let factored = cholesky_in_place(
+        A.as_mut(),
+        LltRegularization::default(),
+        par,
+        stack,
+        Default::default(),
+    );
+    ibits_kernels::clear_upper_simd_state();
+    factored.ok()?;
     Some(A)
 }
 
@@ -121,7 +147,14 @@ pub fn posterior_from_factor(
     let mut alpha = Y.to_owned();
     solve_lower_triangular_in_place(L, alpha.as_mut(), par);
     let mut mean = Mat::<f64>::zeros(N, Y.ncols());
-    faer::linalg::matmul::matmul(mean.as_mut(), Accum::Replace, V.transpose(), alpha.as_ref(), 1.0, par);
+    faer::linalg::matmul::matmul(
+        mean.as_mut(),
+        Accum::Replace,
+        V.transpose(),
+        alpha.as_ref(),
+        1.0,
+        par,
+    );
     let mut cov = Mat::<f64>::zeros(N, N);
     cov.copy_from_triangular_lower(K_TT);
     faer::linalg::matmul::triangular::matmul(
@@ -135,6 +168,7 @@ pub fn posterior_from_factor(
         -1.0,
         par,
     );
+    ibits_kernels::clear_upper_simd_state();
     mirror_lower_to_upper(&mut cov);
     Posterior { mean, cov, jitter }
 }
@@ -164,7 +198,10 @@ mod tests {
         // and the factor reproduces K + delta I.
         let n = 6;
         let K = Mat::<f64>::from_fn(n, n, |_, _| 1.0);
-        let policy = JitterPolicy { initial_rel: 1e-16, max_rel: 1e-2 };
+        let policy = JitterPolicy {
+            initial_rel: 1e-16,
+            max_rel: 1e-2,
+        };
         let chol = jittered_cholesky(K.as_ref(), policy).unwrap();
         assert!(chol.jitter > 0.0 && chol.jitter <= 1e-2);
         let L = Mat::<f64>::from_fn(n, n, |i, j| if i >= j { chol.factor[(i, j)] } else { 0.0 });
@@ -172,7 +209,11 @@ mod tests {
         for i in 0..n {
             for j in 0..n {
                 let want = 1.0 + if i == j { chol.jitter } else { 0.0 };
-                assert!((R[(i, j)] - want).abs() < 1e-12, "({i},{j}) {} vs {want}", R[(i, j)]);
+                assert!(
+                    (R[(i, j)] - want).abs() < 1e-12,
+                    "({i},{j}) {} vs {want}",
+                    R[(i, j)]
+                );
             }
         }
     }

@@ -14,10 +14,11 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-/// Sustained double-precision rate assumed per thread for the time estimate, flop/s. Measured
-/// on the project's 2-core reference machine with faer 0.24 (docs/benchmarks.md); the time
-/// estimate is indicative only.
-pub const FLOPS_PER_THREAD: f64 = 1.2e10;
+/// Sustained double-precision rate assumed per thread for the time estimate, flop/s. On the
+/// project's 2-core reference machine with faer 0.24 the exact path sustained 1.15e10 (n = N =
+/// 2000), 6.4e9 (5000) and 5.2e9 (10,000) per thread (the tridiagonalisation is half
+/// memory-bound), so the estimate is indicative, within about 2x (docs/benchmarks.md).
+pub const FLOPS_PER_THREAD: f64 = 6e9;
 
 /// Estimated resources of one exact GP estimate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -51,13 +52,22 @@ impl ProblemSize {
     /// Peak bytes, see the module formula.
     pub fn bytes(&self) -> u64 {
         let (n, nt, k) = (self.n_train as f64, self.n_test as f64, self.outputs as f64);
-        let floats = 2.0 * n * n + 2.0 * n * nt + 2.0 * nt * nt + nt * (4.0 * k + 64.0) + self.samples as f64 + n * k;
+        let floats = 2.0 * n * n
+            + 2.0 * n * nt
+            + 2.0 * nt * nt
+            + nt * (4.0 * k + 64.0)
+            + self.samples as f64
+            + n * k;
         (8.0 * floats) as u64
     }
 
     /// Floating-point operations, see the module formula.
     pub fn flops(&self) -> f64 {
-        let (n, nt, d) = (self.n_train as f64, self.n_test as f64, self.input_dim as f64);
+        let (n, nt, d) = (
+            self.n_train as f64,
+            self.n_test as f64,
+            self.input_dim as f64,
+        );
         let kernel = 2.0 * d * (n * n / 2.0 + n * nt + nt * nt / 2.0);
         let factor = n * n * n / 3.0 + n * n * nt + n * nt * nt + 4.0 / 3.0 * nt * nt * nt;
         kernel + if self.jitter_check { 2.0 } else { 1.0 } * factor
@@ -81,7 +91,15 @@ impl ProblemSize {
         if self.bytes() <= available_bytes {
             return Ok(());
         }
-        let fits = |n: usize, nt: usize| ProblemSize { n_train: n, n_test: nt, ..*self }.bytes() <= available_bytes;
+        let fits = |n: usize, nt: usize| {
+            ProblemSize {
+                n_train: n,
+                n_test: nt,
+                ..*self
+            }
+            .bytes()
+                <= available_bytes
+        };
         let largest = |pred: &dyn Fn(usize) -> bool| {
             let (mut lo, mut hi) = (0usize, 1usize);
             while pred(hi) {
@@ -131,13 +149,23 @@ mod tests {
     use super::*;
 
     fn size(n: usize, nt: usize) -> ProblemSize {
-        ProblemSize { n_train: n, n_test: nt, input_dim: 784, outputs: 10, samples: 10_000, jitter_check: true }
+        ProblemSize {
+            n_train: n,
+            n_test: nt,
+            input_dim: 784,
+            outputs: 10,
+            samples: 10_000,
+            jitter_check: true,
+        }
     }
 
     #[test]
     fn bytes_follow_the_formula() {
         // 8 * (6 * 1000^2 + 1000 * 104 + 10000 + 10000) bytes.
-        assert_eq!(size(1000, 1000).bytes(), 8 * (6_000_000 + 104_000 + 10_000 + 10_000));
+        assert_eq!(
+            size(1000, 1000).bytes(),
+            8 * (6_000_000 + 104_000 + 10_000 + 10_000)
+        );
     }
 
     #[test]
@@ -145,9 +173,16 @@ mod tests {
         let limit = size(3000, 3000).bytes();
         assert!(size(3000, 3000).check_memory(limit).is_ok());
         match size(5000, 5000).check_memory(limit) {
-            Err(Error::InsufficientMemory { max_square, max_train, .. }) => {
+            Err(Error::InsufficientMemory {
+                max_square,
+                max_train,
+                ..
+            }) => {
                 assert_eq!(max_square, 3000);
-                assert!(size(max_train, 5000).bytes() <= limit && size(max_train + 1, 5000).bytes() > limit);
+                assert!(
+                    size(max_train, 5000).bytes() <= limit
+                        && size(max_train + 1, 5000).bytes() > limit
+                );
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
@@ -155,7 +190,8 @@ mod tests {
 
     #[test]
     fn meminfo_is_parsed_in_kilobytes() {
-        let text = "MemTotal:       24000000 kB\nMemFree:        1000 kB\nMemAvailable:   2048 kB\n";
+        let text =
+            "MemTotal:       24000000 kB\nMemFree:        1000 kB\nMemAvailable:   2048 kB\n";
         assert_eq!(parse_mem_available(text), Some(2048 * 1024));
         assert_eq!(parse_mem_available("MemTotal: 5 kB\n"), None);
     }

@@ -59,13 +59,22 @@ mod tests {
     fn toy_spectrum() -> Spectrum {
         let l = vec![0.0, 0.5, 2.0];
         let b = Mat::<f64>::from_fn(3, 2, |j, c| 0.3 * j as f64 - 0.2 * c as f64);
-        Spectrum { eigenvalues: l, rotated_residual: b, clipped_count: 0, clipped_mass: 0.0, trace: 2.5 }
+        Spectrum {
+            eigenvalues: l,
+            rotated_residual: b,
+            clipped_count: 0,
+            clipped_mass: 0.0,
+            trace: 2.5,
+        }
     }
 
     #[test]
     fn samples_do_not_depend_on_thread_count() {
         let sp = toy_spectrum();
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
         let a = one.install(|| sample_errors(&sp, 257, 11));
         let b = sample_errors(&sp, 257, 11);
         assert_eq!(a, b);
@@ -78,12 +87,18 @@ mod tests {
     fn sample_mean_matches_expected_error() {
         let sp = toy_spectrum();
         let (n, k) = (3.0, 2.0);
-        let b2: f64 = (0..3).flat_map(|j| (0..2).map(move |c| (j, c))).map(|(j, c)| sp.rotated_residual[(j, c)].powi(2)).sum();
+        let b2: f64 = (0..3)
+            .flat_map(|j| (0..2).map(move |c| (j, c)))
+            .map(|(j, c)| sp.rotated_residual[(j, c)].powi(2))
+            .sum();
         let mean = (k * 2.5 + b2) / (n * k);
         let s = 20_000;
         let e = sample_errors(&sp, s, 5);
         let m = e.iter().sum::<f64>() / s as f64;
         let var = e.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (s - 1) as f64;
-        assert!((m - mean).abs() < 5.0 * (var / s as f64).sqrt(), "{m} vs {mean}");
+        assert!(
+            (m - mean).abs() < 5.0 * (var / s as f64).sqrt(),
+            "{m} vs {mean}"
+        );
     }
 }

@@ -64,10 +64,20 @@ pub fn spectrum(cov: Mat<f64>, residual: MatRef<'_, f64>) -> Result<Spectrum, Er
         let mut householder = Mat::<f64>::zeros(bs, N - 1);
         let req = StackReq::any_of(&[
             tridiag_in_place_scratch::<f64>(N, par, Default::default()),
-            apply_block_householder_sequence_transpose_on_the_left_in_place_scratch::<f64>(N - 1, bs, k),
+            apply_block_householder_sequence_transpose_on_the_left_in_place_scratch::<f64>(
+                N - 1,
+                bs,
+                k,
+            ),
         ]);
         let mut mem = MemBuffer::new(req);
-        tridiag_in_place(A.as_mut(), householder.as_mut(), par, MemStack::new(&mut mem), Default::default());
+        tridiag_in_place(
+            A.as_mut(),
+            householder.as_mut(),
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        );
         apply_block_householder_sequence_transpose_on_the_left_in_place_with_conj(
             A.as_ref().submatrix(1, 0, N - 1, N - 1),
             householder.as_ref(),
@@ -76,6 +86,8 @@ pub fn spectrum(cov: Mat<f64>, residual: MatRef<'_, f64>) -> Result<Spectrum, Er
             par,
             MemStack::new(&mut mem),
         );
+        // faer's kernels leave the AVX upper state dirty; the QL sweep below is scalar libm code.
+        ibits_kernels::clear_upper_simd_state();
         for i in 0..N - 1 {
             offdiag[i] = A[(i + 1, i)];
         }
@@ -109,13 +121,19 @@ pub fn spectrum(cov: Mat<f64>, residual: MatRef<'_, f64>) -> Result<Spectrum, Er
             rotated_residual[(j, c)] = rows[src * k + c];
         }
     }
-    Ok(Spectrum { eigenvalues, rotated_residual, clipped_count, clipped_mass, trace })
+    Ok(Spectrum {
+        eigenvalues,
+        rotated_residual,
+        clipped_count,
+        clipped_mass,
+        trace,
+    })
 }
 
-/// Implicit QL on the symmetric tridiagonal matrix (diag d, sub-diagonal e with e[i] = T[i+1, i],
+/// Implicit QL on the symmetric tridiagonal matrix (diag d, sub-diagonal e with `e[i] = T[i+1, i]`,
 /// e[N-1] unused), applying each rotation to the k-vectors stored as rows of `rows` (N x k,
 /// row-major). On return d holds the eigenvalues (unsorted) and row j of `rows` is W^T applied
-/// to the input, for the eigenvalue d[j].
+/// to the input, for the eigenvalue `d[j]`.
 fn tridiagonal_ql(d: &mut [f64], e: &mut [f64], rows: &mut [f64], k: usize) -> Result<(), Error> {
     let n = d.len();
     if n == 0 {
@@ -198,8 +216,13 @@ fn tridiagonal_ql(d: &mut [f64], e: &mut [f64], rows: &mut [f64], k: usize) -> R
 ///
 /// # Errors
 /// [`Error::EigenNotConverged`] if faer's decomposition fails.
-pub fn spectrum_full_evd(cov: MatRef<'_, f64>, residual: MatRef<'_, f64>) -> Result<Spectrum, Error> {
-    let evd = cov.self_adjoint_eigen(faer::Side::Lower).map_err(|_| Error::EigenNotConverged { index: 0 })?;
+pub fn spectrum_full_evd(
+    cov: MatRef<'_, f64>,
+    residual: MatRef<'_, f64>,
+) -> Result<Spectrum, Error> {
+    let evd = cov
+        .self_adjoint_eigen(faer::Side::Lower)
+        .map_err(|_| Error::EigenNotConverged { index: 0 })?;
     let U = evd.U();
     let S = evd.S();
     let N = cov.nrows();
@@ -215,7 +238,13 @@ pub fn spectrum_full_evd(cov: MatRef<'_, f64>, residual: MatRef<'_, f64>) -> Res
         }
         eigenvalues.push(l.max(0.0));
     }
-    Ok(Spectrum { eigenvalues, rotated_residual: B, clipped_count, clipped_mass, trace })
+    Ok(Spectrum {
+        eigenvalues,
+        rotated_residual: B,
+        clipped_count,
+        clipped_mass,
+        trace,
+    })
 }
 
 #[cfg(test)]
@@ -248,12 +277,23 @@ mod tests {
         for j in 0..n {
             assert!((fast.eigenvalues[j] - full.eigenvalues[j]).abs() <= 1e-12 * scale * n as f64);
             for c in 0..k {
-                let (a, b) = (fast.rotated_residual[(j, c)].abs(), full.rotated_residual[(j, c)].abs());
+                let (a, b) = (
+                    fast.rotated_residual[(j, c)].abs(),
+                    full.rotated_residual[(j, c)].abs(),
+                );
                 assert!((a - b).abs() <= 1e-8 * (1.0 + b), "j={j} c={c}: {a} vs {b}");
             }
         }
-        let norm_r: f64 = (0..k).map(|c| (0..n).map(|i| r[(i, c)] * r[(i, c)]).sum::<f64>()).sum();
-        let norm_b: f64 = (0..k).map(|c| (0..n).map(|i| fast.rotated_residual[(i, c)].powi(2)).sum::<f64>()).sum();
+        let norm_r: f64 = (0..k)
+            .map(|c| (0..n).map(|i| r[(i, c)] * r[(i, c)]).sum::<f64>())
+            .sum();
+        let norm_b: f64 = (0..k)
+            .map(|c| {
+                (0..n)
+                    .map(|i| fast.rotated_residual[(i, c)].powi(2))
+                    .sum::<f64>()
+            })
+            .sum();
         assert!((norm_r - norm_b).abs() <= 1e-12 * norm_r);
         let trace: f64 = (0..n).map(|i| S[(i, i)]).sum();
         assert!((fast.trace - trace).abs() <= 1e-12 * trace);
@@ -270,7 +310,10 @@ mod tests {
         assert!(sp.eigenvalues.iter().all(|&l| l >= 0.0));
         let top = sp.eigenvalues[n - 1];
         assert!(sp.clipped_mass <= 1e-12 * top * n as f64);
-        assert_eq!(sp.eigenvalues.iter().filter(|&&l| l > 1e-10 * top).count(), 10);
+        assert_eq!(
+            sp.eigenvalues.iter().filter(|&&l| l > 1e-10 * top).count(),
+            10
+        );
     }
 
     // Diagonal input: eigenvalues are the diagonal, sorted; B is the residual permuted.
@@ -282,8 +325,8 @@ mod tests {
         let sp = spectrum(S, r.as_ref()).unwrap();
         assert_eq!(sp.eigenvalues, vec![0.5, 1.0, 2.0, 3.0]);
         let want = [13.0, 11.0, 12.0, 10.0];
-        for j in 0..4 {
-            assert!((sp.rotated_residual[(j, 0)].abs() - want[j]).abs() < 1e-14);
+        for (j, w) in want.iter().enumerate() {
+            assert!((sp.rotated_residual[(j, 0)].abs() - w).abs() < 1e-14);
         }
     }
 }

@@ -452,7 +452,7 @@ impl Gx2 {
         let saddle = self.saddlepoint(x);
         let chernoff = saddle.chernoff_ln_bound;
         let ruben = if options.max_terms > 0 {
-            Some(self.ruben_log_cdf(x, options))
+            Some(self.ruben_with_chernoff(x, options, Some(chernoff)))
         } else {
             None
         };
@@ -532,8 +532,8 @@ pub struct Gx2LogCdf {
     /// Natural log of the bound on the omitted terms of Ruben's series, when it converged:
     /// `e^ruben_ln_cdf ≤ P[e ≤ x] ≤ e^ruben_ln_cdf + e^ruben_ln_truncation_bound`.
     pub ruben_ln_truncation_bound: Option<f64>,
-    /// Number of series terms Ruben's method used (its budget when it did not converge; 0 when
-    /// skipped).
+    /// Number of series terms Ruben's method summed: its budget when it did not converge, 0
+    /// when it was skipped (proved unable to converge within the budget) or not asked for.
     pub ruben_terms: usize,
 }
 

@@ -1,0 +1,202 @@
+//! End-to-end tests of `ibits estimate` (GP space): JSON shape, text summary, usage errors and
+//! the memory refusal. Small n, N keep each run well under a second of numerics.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn ibits() -> Command {
+    Command::cargo_bin("ibits").unwrap()
+}
+
+fn json_run(args: &[&str]) -> Value {
+    let out = ibits()
+        .arg("estimate")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn gp_on_mnist_reports_exact_fitted_and_counted_bits() {
+    let v = json_run(&[
+        "--task",
+        "mnist",
+        "--n-train",
+        "100",
+        "--n-test",
+        "40",
+        "--samples",
+        "400",
+        "--bootstrap",
+        "10",
+        "--target-rel",
+        "0.9,0.5",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(v["space"], "gp");
+    assert_eq!(v["unit"], "bits");
+    assert_eq!(
+        (
+            v["n_train"].as_u64(),
+            v["n_test"].as_u64(),
+            v["outputs"].as_u64(),
+            v["input_dim"].as_u64()
+        ),
+        (Some(100), Some(40), Some(10), Some(784))
+    );
+    assert_eq!(v["kernel"]["name"], "rbf");
+    assert!(v["kernel_rule"].as_str().unwrap().contains("median"));
+    let mean = v["mean_error"].as_f64().unwrap();
+    assert!(mean > v["posterior_mean_error"].as_f64().unwrap());
+    let targets = v["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    for (t, r) in targets.iter().zip([0.9, 0.5]) {
+        assert!((t["eps"].as_f64().unwrap() - r * mean).abs() <= 1e-12 * mean);
+        let bits = t["exact"]["bits"].as_f64().unwrap();
+        assert!(bits > 0.0 && bits >= t["exact"]["chernoff_bits"].as_f64().unwrap());
+        assert!(t["bits_jitter_x10"].as_f64().is_some());
+        assert!(t["fitted"]["bits"].as_f64().unwrap() > 0.0);
+        assert!(t["fitted"]["paper_nats"].as_f64().is_some());
+        assert_eq!(t["counted"]["proportion"]["trials"], 400);
+    }
+    // Deeper target, more bits.
+    assert!(
+        targets[1]["exact"]["bits"].as_f64().unwrap()
+            > targets[0]["exact"]["bits"].as_f64().unwrap()
+    );
+    assert_eq!(v["sampled"]["samples"], 400);
+    assert_eq!(v["sampled"]["seed"], 3);
+}
+
+#[test]
+fn other_kernels_and_synthetic_tasks_run() {
+    for kernel in [
+        &[
+            "--kernel",
+            "nngp-relu",
+            "--depth",
+            "3",
+            "--sigma-w",
+            "1.4",
+            "--sigma-b",
+            "0.1",
+        ][..],
+        &["--kernel", "ntk-relu", "--depth", "2"][..],
+        &["--kernel", "nngp-erf", "--depth", "2"][..],
+        &["--kernel", "poly", "--degree", "3"][..],
+        &["--kernel", "rbf", "--bandwidth", "2.5", "--amplitude", "2"][..],
+    ] {
+        let mut args = vec![
+            "--task",
+            "synthetic",
+            "--intrinsic-dim",
+            "4",
+            "--ambient-dim",
+            "16",
+            "--n-train",
+            "60",
+            "--n-test",
+            "30",
+            "--samples",
+            "0",
+        ];
+        args.extend_from_slice(kernel);
+        let v = json_run(&args);
+        let bits = v["targets"][0]["exact"]["bits"].as_f64().unwrap();
+        assert!(bits.is_finite() && bits > 0.0, "{kernel:?}: {bits}");
+        assert!(v["sampled"].is_null());
+    }
+}
+
+#[test]
+fn text_summary_states_unit_task_and_kernel() {
+    let out = ibits()
+        .args([
+            "estimate",
+            "--n-train",
+            "80",
+            "--n-test",
+            "30",
+            "--samples",
+            "200",
+            "--bootstrap",
+            "0",
+            "--target",
+            "0.05",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "bits",
+        "mnist",
+        "n = 80",
+        "N = 30",
+        "rbf(bandwidth=",
+        "eps = 0.050000 (absolute)",
+        "exact law",
+        "paper's fit",
+        "nats",
+        "counted",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn bad_values_are_usage_errors() {
+    for args in [
+        &["--bandwidth", "wide"][..],
+        &["--target", "-0.1"][..],
+        &["--kernel", "poly", "--degree", "0"][..],
+        &["--amplitude", "0"][..],
+        &["--task", "no-such-dataset"][..],
+        &["--intrinsic-dim", "3"][..],
+    ] {
+        let out = ibits().arg("estimate").args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("ibits: error:") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}
+
+// The memory check runs before any allocation and names the largest sizes that fit.
+#[test]
+fn too_little_memory_is_refused_with_the_largest_sizes_that_fit() {
+    let out = ibits()
+        .args([
+            "estimate",
+            "--n-train",
+            "1000",
+            "--n-test",
+            "500",
+            "--max-memory",
+            "0.01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("largest sizes that fit are n = N ="), "{err}");
+}
