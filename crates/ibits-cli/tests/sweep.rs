@@ -430,6 +430,102 @@ fn merge_refuses_directories_of_different_experiments() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("different experiments"));
 }
 
+/// A GP space and a trained-network space on the same tiny task.
+const MIXED: &str = r#"name = "mixed"
+seed = 5
+
+[grid]
+task = [{ source = "synthetic", intrinsic_dim = 2, ambient_dim = 4, data_seed = 2 }]
+space = [
+  { kind = "gp", kernel = "nngp-relu", depth = 1 },
+  { kind = "mlp", width = 8, depth = 1, epochs = 40, batch_size = 10, lr = 0.01, train_threshold = 1.0, samples = 12 },
+]
+n = [20]
+test_n = [30]
+eps_relative = [0.7]
+
+[settings]
+samples = 200
+bootstrap = 20
+"#;
+
+#[test]
+fn gp_and_mlp_cells_record_their_error_distributions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let output = ibits()
+        .arg("sweep")
+        .arg(write(tmp.path(), "mixed.toml", MIXED))
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records: Vec<Value> = results(&out)
+        .into_values()
+        .map(|r| r["record"].clone())
+        .collect();
+    assert_eq!(records.len(), 2);
+    let integral = |density: &Value| -> f64 {
+        let points: Vec<(f64, f64)> = density
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+            .collect();
+        points
+            .windows(2)
+            .map(|w| 0.5 * (w[1].0 - w[0].0) * (w[0].1 + w[1].1))
+            .sum()
+    };
+    for record in &records {
+        let distribution = &record["distribution"];
+        let errors = distribution["test_errors"].as_array().unwrap();
+        let estimate = &record["estimates"][0];
+        let fitted = estimate["fitted"]["bits"].as_f64().unwrap();
+        assert!(fitted.is_finite() && fitted > 0.0, "{record}");
+        // The fitted density covers the sampled range, so it integrates to nearly 1 there.
+        let mass = integral(&distribution["fitted_density"]);
+        assert!(mass > 0.8 && mass < 1.05, "fitted density mass {mass}");
+        match record["space"].as_str().unwrap() {
+            "mlp" => {
+                assert_eq!(errors.len(), 12, "every network fits a threshold of 1.0");
+                assert_eq!(
+                    (record["samples"].as_u64(), record["rejected"].as_u64()),
+                    (Some(12), Some(0))
+                );
+                assert!(estimate["exact_bits"].is_null());
+                assert_eq!(record["space_parameters"]["width"].as_u64(), Some(8));
+            }
+            "gp-nngp-relu" => {
+                assert_eq!(errors.len(), 200);
+                let mass = integral(&distribution["exact_density"]);
+                assert!(mass > 0.8 && mass < 1.05, "exact density mass {mass}");
+            }
+            other => panic!("unexpected space {other}"),
+        }
+    }
+}
+
+#[test]
+fn a_bad_mlp_setting_is_a_usage_error_naming_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = MIXED.replace("lr = 0.01", "lr = -1.0");
+    let stderr = usage_error(tmp.path(), &text);
+    assert!(
+        stderr.contains("learning rate") && stderr.contains("line 8"),
+        "{stderr}"
+    );
+    let text = MIXED.replace("width = 8,", "width = 8, colour = 3,");
+    let stderr = usage_error(tmp.path(), &text);
+    assert!(stderr.contains("colour"), "{stderr}");
+}
+
 #[test]
 fn the_example_experiments_parse() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
@@ -437,6 +533,7 @@ fn the_example_experiments_parse() {
         ("quick.toml", 12),
         ("datasets.toml", 18),
         ("kernels.toml", 28),
+        ("kernels-vs-mlp.toml", 5),
     ] {
         let output = ibits()
             .arg("sweep")

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use ibits::mlp_space::{estimate_mlp, MlpEstimate, MlpOptions};
 use ibits::{estimate_gp, GpData, GpEstimate, GpOptions, KernelSpec};
 use ibits_data::{load_task, Subset, SyntheticKind, SyntheticSpec, TaskSource, TaskSpec};
 use ibits_kernels::{Kernel, Linear, Mlp, Polynomial, Rbf};
@@ -335,6 +336,156 @@ impl TryFrom<GpFields> for GpSpace {
     }
 }
 
+/// A trained-network hypothesis space as written in the experiment file: S MLPs trained from
+/// independent seeds, the paper's fitted estimate on the test errors of those that fit the
+/// training set. Defaults match `ibits estimate --space mlp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MlpFields {
+    /// Units per hidden layer (required).
+    pub width: usize,
+    /// Hidden layers (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+    /// `relu` (default), `erf` or `tanh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation: Option<String>,
+    /// `pytorch` (default), `standard` or `ntk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<String>,
+    /// `standard` / `ntk` init: weight standard deviation (default sqrt(2) for relu, else 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_w: Option<f64>,
+    /// `standard` / `ntk` init: bias standard deviation (default 0.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma_b: Option<f64>,
+    /// Training epochs (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<usize>,
+    /// Minibatch size (default 64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
+    /// Adam learning rate (default 1e-3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr: Option<f64>,
+    /// Largest training error of a hypothesis in p_h (default 0.01).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_threshold: Option<f64>,
+    /// Stop each network once its training error is below the threshold (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_stop: Option<bool>,
+    /// Networks trained per cell (default: `settings.samples`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
+    /// `f64` (default) or `f32`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
+}
+
+/// A validated MLP space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MlpFields", into = "MlpFields")]
+pub struct MlpSpace {
+    fields: MlpFields,
+}
+
+impl From<MlpSpace> for MlpFields {
+    fn from(space: MlpSpace) -> Self {
+        space.fields
+    }
+}
+
+impl TryFrom<MlpFields> for MlpSpace {
+    type Error = String;
+
+    fn try_from(fields: MlpFields) -> Result<Self, String> {
+        let space = MlpSpace { fields };
+        // Validate every setting now (with placeholder task shapes), so that a bad value is
+        // reported with its line before anything runs.
+        space.sample_config(1, 1, 10, 0)?;
+        Ok(space)
+    }
+}
+
+impl MlpSpace {
+    /// The sampling plan for a task with `input_dim` inputs and `outputs` outputs.
+    fn sample_config(
+        &self,
+        input_dim: usize,
+        outputs: usize,
+        samples: usize,
+        seed: u64,
+    ) -> Result<ibits_nn::SampleConfig, String> {
+        use ibits_nn::{Activation, AdamConfig, Architecture, Init, Precision, TrainConfig};
+        let f = &self.fields;
+        let activation: Activation = f
+            .activation
+            .as_deref()
+            .unwrap_or("relu")
+            .parse()
+            .map_err(|e| format!("{e}"))?;
+        let sigma_w = f.sigma_w.unwrap_or(if activation == Activation::Relu {
+            std::f64::consts::SQRT_2
+        } else {
+            1.0
+        });
+        let sigma_b = f.sigma_b.unwrap_or(0.1);
+        let init = match f.init.as_deref().unwrap_or("pytorch") {
+            "pytorch" => {
+                if f.sigma_w.is_some() || f.sigma_b.is_some() {
+                    return Err("sigma_w and sigma_b apply to init = \"standard\" or \"ntk\", not to \"pytorch\"".into());
+                }
+                Init::PytorchDefault
+            }
+            "standard" => Init::Standard { sigma_w, sigma_b },
+            "ntk" => Init::Ntk { sigma_w, sigma_b },
+            other => {
+                return Err(format!(
+                    "init must be \"pytorch\", \"standard\" or \"ntk\", got {other:?}"
+                ))
+            }
+        };
+        let precision = match f.precision.as_deref().unwrap_or("f64") {
+            "f64" => Precision::F64,
+            "f32" => Precision::F32,
+            other => {
+                return Err(format!(
+                    "precision must be \"f64\" or \"f32\", got {other:?}"
+                ))
+            }
+        };
+        let bad = |e: ibits_nn::NnError| e.to_string();
+        let architecture = Architecture::new(
+            input_dim,
+            f.width,
+            f.depth.unwrap_or(2),
+            outputs,
+            activation,
+            init,
+        )
+        .map_err(bad)?;
+        let threshold = f.train_threshold.unwrap_or(0.01);
+        let adam = AdamConfig::new(f.lr.unwrap_or(1e-3), 0.9, 0.999, 1e-8).map_err(bad)?;
+        let stop = f.early_stop.unwrap_or(false).then_some(threshold);
+        let training = TrainConfig::new(
+            f.epochs.unwrap_or(50),
+            f.batch_size.unwrap_or(64),
+            adam,
+            stop,
+        )
+        .map_err(bad)?;
+        ibits_nn::SampleConfig::new(
+            architecture,
+            training,
+            f.samples.unwrap_or(samples),
+            seed,
+            threshold,
+            precision,
+        )
+        .map_err(bad)
+    }
+}
+
 /// A hypothesis space of the grid, tagged by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -342,6 +493,9 @@ pub enum SpaceSpec {
     /// Gaussian process with exact interpolation of the training set: exact law, plus the
     /// paper's fitted and counted estimates from posterior samples.
     Gp(GpSpace),
+    /// Trained MLPs: the paper's fitted estimate (and the count) from the test errors of the
+    /// networks that fit the training set.
+    Mlp(MlpSpace),
 }
 
 /// Settings shared by every cell (`[settings]`).
@@ -454,6 +608,144 @@ pub fn run_cell(
                 warnings,
             ))
         }
+        SpaceSpec::Mlp(space) => {
+            let data = ibits_nn::TrainTest::new(
+                task.x_train.view(),
+                task.y_train.view(),
+                task.x_test.view(),
+                task.y_test.view(),
+            )
+            .with_context(|| format!("task {}", cell.task.label()))?;
+            let config = space
+                .sample_config(
+                    task.x_train.ncols(),
+                    task.y_train.ncols(),
+                    settings.samples,
+                    cell.seed,
+                )
+                .map_err(anyhow::Error::msg)?;
+            let options = MlpOptions {
+                fit: ibits_stats::fit::FitConfig {
+                    bootstrap: settings.bootstrap,
+                    seed: cell.seed,
+                    confidence: settings.confidence,
+                    ..Default::default()
+                },
+                sample_size_advice: false,
+            };
+            let estimate =
+                estimate_mlp(&data, &config, &targets, &options, &|_| {}).with_context(|| {
+                    format!(
+                        "MLP estimate for {} with {}",
+                        cell.task.label(),
+                        space_label(&cell.space)
+                    )
+                })?;
+            let mut warnings = task.warnings.clone();
+            warnings.extend(estimate.warnings.iter().cloned());
+            Ok(mlp_record(cell, &estimate, intrinsic_dim, warnings))
+        }
+    }
+}
+
+/// Describe a trained-network estimate as a report record.
+fn mlp_record(
+    cell: &Cell<TaskEntry, SpaceSpec>,
+    estimate: &MlpEstimate,
+    intrinsic_dim: Option<usize>,
+    warnings: Vec<String>,
+) -> CellRecord {
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let mut parameters = BTreeMap::new();
+    let a = &estimate.architecture;
+    for (key, value) in [
+        ("width", serde_json::json!(a.width())),
+        ("depth", serde_json::json!(a.depth())),
+        (
+            "activation",
+            serde_json::to_value(a.activation()).unwrap_or_default(),
+        ),
+        ("init", serde_json::to_value(a.init()).unwrap_or_default()),
+        (
+            "training",
+            serde_json::to_value(estimate.training).unwrap_or_default(),
+        ),
+        (
+            "precision",
+            serde_json::to_value(estimate.precision).unwrap_or_default(),
+        ),
+        (
+            "train_threshold",
+            serde_json::json!(estimate.train_threshold),
+        ),
+    ] {
+        parameters.insert(key.to_string(), value);
+    }
+    let errors: Vec<f64> = estimate
+        .hypotheses
+        .iter()
+        .filter(|h| h.fits_training_set)
+        .map(|h| h.test_error)
+        .collect();
+    let law = estimate.targets.first().map(|t| &t.fitted.fit);
+    let grid = density_grid(&errors);
+    let estimates = estimate
+        .targets
+        .iter()
+        .map(|t| {
+            let f = &t.fitted;
+            let c = &f.count;
+            TargetEstimate {
+                eps: t.eps,
+                eps_rule: t.eps_rule.clone(),
+                exact_bits: None,
+                exact_method: None,
+                ruben_bits: None,
+                chernoff_bits: None,
+                exact_bits_jitter_10x: None,
+                fitted: finite(f.bits).map(|bits| BitsInterval {
+                    bits,
+                    lower: f.interval_bits.and_then(|i| finite(i[0])),
+                    upper: f.interval_bits.and_then(|i| finite(i[1])),
+                    level: c.proportion.confidence,
+                }),
+                counting: c.interval_bits[0].is_finite().then(|| CountingBits {
+                    hits: c.proportion.successes as u64,
+                    samples: c.proportion.trials as u64,
+                    bits: finite(c.bits),
+                    lower: c.interval_bits[0],
+                    upper: finite(c.interval_bits[1]),
+                    level: c.proportion.confidence,
+                }),
+                paper_nats: finite(f.paper.nats),
+                warnings: Vec::new(),
+            }
+        })
+        .collect();
+    CellRecord {
+        task: cell.task.label(),
+        intrinsic_dim: intrinsic_dim.map(|m| m as f64),
+        n: estimate.n_train,
+        test_n: estimate.n_test,
+        k: estimate.outputs,
+        space: "mlp".into(),
+        space_label: Some(space_label(&cell.space)),
+        space_parameters: parameters,
+        seed: cell.seed,
+        mean_error: finite(estimate.mean_test_error),
+        samples: Some(estimate.samples),
+        rejected: Some(estimate.rejected),
+        jitter: None,
+        clipped_mass: None,
+        distribution: Some(ErrorDistribution {
+            test_errors: thinned(&errors),
+            exact_density: None,
+            fitted_law: law.and_then(|l| fitted_law(l.dof, l.noncentrality, l.scale)),
+            fitted_density: law
+                .and_then(|l| fitted_density(&grid, l.dof, l.noncentrality, l.scale)),
+        }),
+        estimates,
+        warnings,
     }
 }
 
@@ -542,31 +834,104 @@ fn gp_record(
         rejected: None,
         jitter: finite(estimate.jitter),
         clipped_mass: finite(estimate.clipped_mass_relative),
-        distribution: estimate.sampled.as_ref().map(|s| ErrorDistribution {
-            test_errors: Vec::new(),
-            exact_density: None,
-            fitted_law: [
-                s.fitted_law.dof,
-                s.fitted_law.noncentrality,
-                s.fitted_law.scale,
-            ]
-            .iter()
-            .all(|v| v.is_finite())
-            .then_some(FittedLaw {
-                dof: s.fitted_law.dof,
-                noncentrality: s.fitted_law.noncentrality,
-                scale: s.fitted_law.scale,
-            }),
-            fitted_density: None,
+        distribution: estimate.sampled.as_ref().map(|s| {
+            let grid = density_grid(&s.errors);
+            ErrorDistribution {
+                test_errors: thinned(&s.errors),
+                exact_density: Some(density_on(&grid, |x| {
+                    estimate.error_law.saddlepoint_log_pdf(x)
+                })),
+                fitted_law: fitted_law(
+                    s.fitted_law.dof,
+                    s.fitted_law.noncentrality,
+                    s.fitted_law.scale,
+                ),
+                fitted_density: fitted_density(
+                    &grid,
+                    s.fitted_law.dof,
+                    s.fitted_law.noncentrality,
+                    s.fitted_law.scale,
+                ),
+            }
         }),
         estimates,
         warnings,
     }
 }
 
+/// At most this many sampled test errors are kept in a record (evenly thinned), enough for a
+/// histogram without making results.jsonl large.
+const MAX_RECORDED_ERRORS: usize = 5000;
+
+/// Points at which densities are tabulated for the report's histogram.
+const DENSITY_POINTS: usize = 160;
+
+/// The errors, thinned evenly to at most [`MAX_RECORDED_ERRORS`] (sample order kept).
+fn thinned(errors: &[f64]) -> Vec<f64> {
+    let step = errors.len().div_ceil(MAX_RECORDED_ERRORS).max(1);
+    errors.iter().step_by(step).copied().collect()
+}
+
+/// An even grid over the range of the sampled errors, widened by 5% on each side (clipped at
+/// 0: errors are non-negative).
+fn density_grid(errors: &[f64]) -> Vec<f64> {
+    let finite = errors.iter().copied().filter(|e| e.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), e| {
+        (lo.min(e), hi.max(e))
+    });
+    if !(lo.is_finite() && hi > lo) {
+        return Vec::new();
+    }
+    let pad = 0.05 * (hi - lo);
+    let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
+    (0..DENSITY_POINTS)
+        .map(|i| lo + (hi - lo) * i as f64 / (DENSITY_POINTS - 1) as f64)
+        .collect()
+}
+
+/// (x, f(x)) on the grid from a log-density, keeping finite values only.
+fn density_on(grid: &[f64], log_pdf: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+    grid.iter()
+        .map(|&x| (x, log_pdf(x).exp()))
+        .filter(|(_, f)| f.is_finite())
+        .collect()
+}
+
+/// The fitted law as recorded, when all its parameters are finite.
+fn fitted_law(dof: f64, noncentrality: f64, scale: f64) -> Option<FittedLaw> {
+    [dof, noncentrality, scale]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(FittedLaw {
+            dof,
+            noncentrality,
+            scale,
+        })
+}
+
+/// The density of the fitted s·χ'²_ν(λ) on the grid, when the law is valid.
+fn fitted_density(
+    grid: &[f64],
+    dof: f64,
+    noncentrality: f64,
+    scale: f64,
+) -> Option<Vec<(f64, f64)>> {
+    let law = ibits_stats::Ncx2::scaled(dof, noncentrality, scale).ok()?;
+    Some(density_on(grid, |x| law.log_pdf(x)))
+}
+
 /// The space as written: `gp-rbf(bandwidth=median)`, `gp-nngp-relu(depth=2)`.
 fn space_label(space: &SpaceSpec) -> String {
     match space {
+        SpaceSpec::Mlp(mlp) => {
+            let mut written = Vec::new();
+            if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&mlp.fields) {
+                for (key, value) in fields {
+                    written.push(format!("{key}={}", value.to_string().trim_matches('"')));
+                }
+            }
+            format!("mlp({})", written.join(","))
+        }
         SpaceSpec::Gp(gp) => {
             let mut written = Vec::new();
             if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&gp.fields) {

@@ -33,7 +33,7 @@ use std::time::Instant;
 
 use faer_ext::IntoFaer;
 use ibits_kernels::{cross_gram, gram, Kernel, Rbf, MEDIAN_HEURISTIC_POINTS};
-use ibits_stats::RubenOptions;
+use ibits_stats::{Gx2, RubenOptions};
 use ndarray::ArrayView2;
 use serde::Serialize;
 
@@ -265,6 +265,10 @@ pub struct SampledSummary {
     pub sample_mean_error: f64,
     /// The fitted scaled ncx2.
     pub fitted_law: FittedLaw,
+    /// The S sampled test errors, in sample order (not in the JSON output: reports draw their
+    /// histograms from them).
+    #[serde(skip)]
+    pub errors: Vec<f64>,
 }
 
 /// The result of a GP estimate: bits at each target with every diagnostic.
@@ -306,6 +310,10 @@ pub struct GpEstimate {
     pub posterior_mean_error: f64,
     /// Shape of the exact law.
     pub law: LawSummary,
+    /// The exact law of the test error itself (not in the JSON output; `law` summarises it),
+    /// for densities and further tail evaluations.
+    #[serde(skip)]
+    pub error_law: Gx2,
     /// One entry per target.
     pub targets: Vec<TargetEstimate>,
     /// Posterior samples and fitted law, when S > 0.
@@ -483,6 +491,7 @@ pub fn estimate_gp(
             seed: options.seed,
             sample_mean_error: errors.iter().sum::<f64>() / errors.len() as f64,
             fitted_law: fit.law,
+            errors,
         });
     }
 
@@ -555,6 +564,7 @@ pub fn estimate_gp(
             offset: main.law.offset(),
             weight_range: [main.law.min_weight(), main.law.max_weight()],
         },
+        error_law: main.law.clone(),
         targets,
         sampled,
         resources,
