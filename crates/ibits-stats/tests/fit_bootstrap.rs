@@ -136,3 +136,42 @@ fn rejects_bad_target_and_confidence() {
         FitError::Confidence(1.5)
     );
 }
+
+#[test]
+fn identification_warnings_appear_only_where_they_move_the_bits() {
+    // S = 100 from (100, 50, 0.01): the ridge is flat (validation.md, "Identifiability").
+    let x = sample_ncx2(100.0, 50.0, 0.01, 100, 7).unwrap();
+    let config = FitConfig {
+        bootstrap: 0,
+        ..FitConfig::default()
+    };
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    let identification = |e: &ibits_stats::fit::FittedEstimate| {
+        e.warnings
+            .iter()
+            .filter(|w| w.contains("poorly identified") || w.contains("boundary"))
+            .count()
+    };
+    // Above the bulk every law on the ridge gives ~0 bits: nothing to warn about, but the
+    // profile is still reported.
+    let above = estimate_fitted(&x, 3.0 * mean, &config).unwrap();
+    assert!(above.bits < 0.01, "{}", above.bits);
+    assert_eq!(identification(&above), 0, "{:?}", above.warnings);
+    assert!(above.profile.is_some());
+    // Deep in the tail the equally good laws disagree, and the warning quotes by how much.
+    let deep = estimate_fitted(&x, 0.2 * mean, &config).unwrap();
+    let profile = deep.profile.as_ref().unwrap();
+    if profile.poorly_identified
+        && profile.bits_range[1] - profile.bits_range[0] > 0.01 * deep.bits.max(1.0)
+    {
+        assert!(
+            deep.warnings
+                .iter()
+                .any(|w| w.contains("poorly identified")),
+            "{:?}",
+            deep.warnings
+        );
+    } else {
+        panic!("expected a poorly identified deep tail, got {profile:?}");
+    }
+}

@@ -151,7 +151,10 @@ pub fn estimate_fitted(
             fit.evaluations
         ));
     }
-    if fit.at_boundary {
+    // Where eps lies in the bulk or above it (bits below 0.01, P > 0.993) the shape of the
+    // lower tail does not matter, and neither do the two identification warnings below.
+    let tail_matters = bits > 0.01;
+    if fit.at_boundary && tail_matters {
         let which = if fit.shape() == 0.0 {
             "lambda = 0 (the central chi-squared law fits best)"
         } else {
@@ -161,14 +164,22 @@ pub fn estimate_fitted(
             "the fit lies on the boundary {which}; the delta-method error treats the shape as \
              known and is too small"
         ));
-    } else if stderr_bits.is_none() {
+    } else if stderr_bits.is_none() && !fit.at_boundary && tail_matters {
         warnings.push(
             "the observed information is not positive definite (a flat likelihood ridge): \
              no delta-method standard error"
                 .to_string(),
         );
     }
-    if let Some(p) = profile.as_ref().filter(|p| p.poorly_identified) {
+    // Poor identification is reported where it moves the answer: when the bits differ across
+    // the equally good laws by more than 1% (or 0.01 bits). The profile itself is always kept.
+    let spread_matters =
+        |p: &&RidgeProfile| p.bits_range[1] - p.bits_range[0] > 0.01 * bits.abs().max(1.0);
+    if let Some(p) = profile
+        .as_ref()
+        .filter(|p| p.poorly_identified)
+        .filter(spread_matters)
+    {
         warnings.push(format!(
             "poorly identified fit: laws within {} nats of the maximum likelihood have lambda \
              from {:.4} to {:.4} (lambda/(nu+lambda) from {:.3} to {:.3}); across them the \

@@ -508,6 +508,15 @@ pub fn estimate_gp(
             jitter_relative
         ));
     }
+    // The error of predicting 0 everywhere, mean(Y_T^2): an interpolant far worse than that
+    // is driven by round-off in K_XX^-1, not by the data.
+    let zero_error = data.y_test.iter().map(|y| y * y).sum::<f64>() / (nt * k) as f64;
+    if posterior_mean_error > 10.0 * zero_error.max(f64::MIN_POSITIVE) {
+        warnings.push(format!(
+            "the posterior mean's test error {posterior_mean_error:.4e} is {:.1e} times that of predicting 0 ({zero_error:.4e}): K_XX is so ill-conditioned that the interpolant amplifies round-off; the bits describe that numerical space, not the kernel's (use a smaller RBF bandwidth, a better-conditioned kernel or fewer training points)",
+            posterior_mean_error / zero_error
+        ));
+    }
     if clipped_mass_relative > 1e-8 {
         warnings.push(format!(
             "negative eigenvalues of Sigma clipped: {:.2e} of its trace",
