@@ -39,4 +39,7 @@ pub enum Command {
     /// Inductive bias provided by model classes (ridge, k-NN, GP means, MLPs of several widths
     /// and depths) relative to a hypothesis space: model class, its test error, bits.
     Models(commands::models::ModelsArgs),
+    /// The ICML 2023 upper bound on inductive bias complexity (Boopathy et al. 2023), in bits:
+    /// from the paper's constants (--preset), measured on a task (--task), or from flags.
+    Bound(commands::bound::BoundArgs),
 }

@@ -91,4 +91,22 @@ pub enum Error {
         /// Value given.
         got: String,
     },
+    /// A quantity of the ICML 2023 inductive-bias-complexity bound is out of range.
+    #[error("bound input {quantity} must be {allowed}, got {got}")]
+    BoundInput {
+        /// The quantity, with its symbol (e.g. "intrinsic dimension m").
+        quantity: &'static str,
+        /// Allowed range.
+        allowed: &'static str,
+        /// Value given.
+        got: f64,
+    },
+    /// A quantity of the bound could not be estimated from the task's data.
+    #[error("cannot estimate {quantity} from the data: {reason}")]
+    BoundEstimate {
+        /// The quantity, with its symbol (e.g. "class separation delta").
+        quantity: &'static str,
+        /// Why, and what to change.
+        reason: String,
+    },
 }

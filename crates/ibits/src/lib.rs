@@ -16,11 +16,15 @@
 //!   it;
 //! - [`fitted`]: the **fitted** and **counted** paths shared by every space that can sample
 //!   test errors: scaled non-central chi-squared by maximum likelihood with a bootstrap
-//!   interval, the paper-compatible value, and Clopper–Pearson counting.
+//!   interval, the paper-compatible value, and Clopper–Pearson counting;
+//! - [`bound`]: the earlier ICML 2023 upper bound (Boopathy et al., "Model-agnostic Measure of
+//!   Generalization Difficulty"), from the paper's constants or measured on a task, for
+//!   comparison.
 //!
 //! Every result carries n, N, k, eps (and how it was chosen), the space with all its
 //! parameters, the seed and the unit (bits; nats only where labelled).
 
+pub mod bound;
 pub mod error;
 pub mod fitted;
 pub mod gp_space;

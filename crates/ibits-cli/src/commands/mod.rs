@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `XxxArgs` (clap) and `run(&XxxArgs)`.
 
+pub mod bound;
 pub mod data;
 pub mod estimate;
 pub mod estimate_mlp;
@@ -23,5 +24,6 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         Command::Merge(a) => merge::run(a),
         Command::Estimate(a) => estimate::run(a),
         Command::Models(a) => models::run(a),
+        Command::Bound(a) => bound::run(a),
     }
 }
