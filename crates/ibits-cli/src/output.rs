@@ -34,7 +34,10 @@ pub fn is_usage_error(e: &anyhow::Error) -> bool {
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    // Serialise first, so that a closed pipe surfaces as the io::Error main() recognises
+    // (serde_json would wrap it in its own error type).
+    let text = serde_json::to_string_pretty(value)?;
+    out.write_all(text.as_bytes())?;
     writeln!(out)?;
     out.flush()?;
     Ok(())

@@ -300,3 +300,22 @@ fn verify_passes_on_the_vendored_data_and_fails_on_a_corrupt_copy() {
         "{err}"
     );
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    // `ibits data list --json | head -0`: the reader is gone before ibits writes.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ibits"))
+        .args(["data", "list", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

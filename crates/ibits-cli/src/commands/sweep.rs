@@ -924,8 +924,14 @@ fn fitted_density(
 fn space_label(space: &SpaceSpec) -> String {
     match space {
         SpaceSpec::Mlp(mlp) => {
+            // Architecture first (it is what distinguishes spaces in charts), then training.
             let mut written = Vec::new();
-            if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&mlp.fields) {
+            if let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(&mlp.fields) {
+                for key in ["width", "depth", "activation", "init"] {
+                    if let Some(value) = fields.remove(key) {
+                        written.push(format!("{key}={}", value.to_string().trim_matches('"')));
+                    }
+                }
                 for (key, value) in fields {
                     written.push(format!("{key}={}", value.to_string().trim_matches('"')));
                 }

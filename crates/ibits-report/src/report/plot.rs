@@ -144,6 +144,16 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
+/// `text` cut to at most `max` characters, ending in "…" when cut (titles must fit the chart's
+/// width; the report's captions and tables carry the full text).
+fn elided(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
 /// Draw the title and subtitle in the top band and return the area below it.
 fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -158,10 +168,14 @@ fn titled<DB: DrawingBackend>(
             plotters::style::text_anchor::VPos::Top,
         ))
     };
-    top.draw_text(title, &centered(20).color(&BLACK), (width / 2, 6))
-        .map_err(|e| e.to_string())?;
     top.draw_text(
-        subtitle,
+        &elided(title, 84),
+        &centered(20).color(&BLACK),
+        (width / 2, 6),
+    )
+    .map_err(|e| e.to_string())?;
+    top.draw_text(
+        &elided(subtitle, 124),
         &centered(14).color(&RGBColor(70, 70, 70)),
         (width / 2, 32),
     )
@@ -618,17 +632,7 @@ impl Figure for BarChart {
         };
         let count = self.bars.len();
         // Long labels are shortened (the tables carry the full names).
-        let labels: Vec<String> = self
-            .bars
-            .iter()
-            .map(|b| {
-                if b.label.chars().count() > 56 {
-                    format!("{}…", b.label.chars().take(55).collect::<String>())
-                } else {
-                    b.label.clone()
-                }
-            })
-            .collect();
+        let labels: Vec<String> = self.bars.iter().map(|b| elided(&b.label, 56)).collect();
         let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         let y_fmt = move |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) if *i < count => labels[count - 1 - *i].clone(),
