@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ibits: error: {e:#}");
+            eprintln!("ibits: error: {}", output::error_text(&e));
             ExitCode::from(if output::is_usage_error(&e) { 2 } else { 1 })
         }
     }

@@ -66,3 +66,38 @@ pub fn progress_bar(len: u64, json: bool, what: &str) -> ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// An error and its causes on one line, `context: cause: cause`, leaving out a cause whose text
+/// the line already contains (library errors often quote their source in their own message).
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_text_skips_causes_already_quoted() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let quoted = anyhow::Error::new(io).context("data.csv: cannot read: no such file");
+        let e = quoted.context("loading task csv:data.csv");
+        assert_eq!(
+            error_text(&e),
+            "loading task csv:data.csv: data.csv: cannot read: no such file"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_text(&plain), "outer: inner");
+    }
+}

@@ -288,6 +288,19 @@ fn verify_passes_on_the_vendored_data_and_fails_on_a_corrupt_copy() {
         text.contains("MISMATCH") && text.contains("wine_data.csv"),
         "{text}"
     );
+    // Verifying everything goes on past the folders that are missing here and still reports
+    // the corrupt file.
+    let out = ibits()
+        .env("IBITS_DATA_DIR", tmp.path())
+        .args(["data", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("MISMATCH") && text.contains("wine_data.csv") && text.contains("mnist"),
+        "{text}"
+    );
     let out = ibits()
         .env("IBITS_DATA_DIR", tmp.path())
         .args(["data", "info", "wine"])

@@ -165,6 +165,10 @@ fn bad_values_are_usage_errors() {
         &["--amplitude", "0"][..],
         &["--task", "no-such-dataset"][..],
         &["--intrinsic-dim", "3"][..],
+        &["--bandwidth", "-1"][..],
+        &["--sigma-w", "-1", "--kernel", "nngp-relu"][..],
+        &["--samples", "5"][..],
+        &["--space", "mlp", "--samples", "3"][..],
     ] {
         let out = ibits().arg("estimate").args(args).output().unwrap();
         assert_eq!(

@@ -56,8 +56,14 @@ pub struct FittedBits {
     pub eps: f64,
     /// -log2 F(eps / s; nu, lambda) of the fitted law, bits (exact log-space tail).
     pub bits: f64,
-    /// Percentile-bootstrap interval of the bits, when bootstrapped.
+    /// Interval of the bits at the configured confidence: the percentile bootstrap joined with
+    /// the delta-method interval (the combination whose coverage was validated; see
+    /// `ibits_stats::fit::FittedEstimate::interval_bits`), whichever of them exist.
     pub interval_bits: Option<[f64; 2]>,
+    /// How `interval_bits` was formed.
+    pub interval_method: &'static str,
+    /// The percentile-bootstrap interval alone, when bootstrapped.
+    pub bootstrap_interval_bits: Option<[f64; 2]>,
     /// Delta-method standard error of the bits, when the observed information allows it.
     pub stderr_bits: Option<f64>,
     /// The value the paper's published code reports, in **nats**.
@@ -112,7 +118,7 @@ pub fn fit_errors(
             allowed: "samples and settings it can fit",
             got: err.to_string(),
         })?;
-        let fit = est.fit;
+        let fit = &est.fit;
         law.get_or_insert(FittedLaw {
             dof: fit.dof,
             noncentrality: fit.noncentrality,
@@ -122,7 +128,9 @@ pub fn fit_errors(
         bits.push(FittedBits {
             eps: e,
             bits: est.bits,
-            interval_bits: est.bootstrap.map(|b| b.interval_bits),
+            interval_bits: est.interval_bits,
+            interval_method: est.interval_method(),
+            bootstrap_interval_bits: est.bootstrap.as_ref().map(|b| b.interval_bits),
             stderr_bits: est.stderr_bits,
             paper_nats: est.paper.nats,
             paper_sankaran_fallback: est.paper.sankaran_fallback,

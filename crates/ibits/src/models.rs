@@ -423,7 +423,8 @@ pub enum ReferenceSpace<'a> {
 pub struct ProvidedBits {
     /// I(eps_model) in bits.
     pub bits: f64,
-    /// Its interval in bits (bootstrap of the fitted law), when there is one.
+    /// Its interval in bits (the fitted law's bootstrap interval joined with the delta-method
+    /// interval), when there is one.
     pub interval_bits: Option<[f64; 2]>,
     /// Clopper–Pearson interval of the counted bits (fitted path only).
     pub counted_interval_bits: Option<[f64; 2]>,
@@ -514,7 +515,7 @@ pub fn bias_relative_to(
                 .iter()
                 .map(|t| ProvidedBits {
                     bits: t.fitted.bits,
-                    interval_bits: t.fitted.bootstrap.as_ref().map(|b| b.interval_bits),
+                    interval_bits: t.fitted.interval_bits,
                     counted_interval_bits: Some(t.fitted.count.interval_bits),
                     method: "fitted scaled ncx2".to_string(),
                 })

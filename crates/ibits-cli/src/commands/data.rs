@@ -593,11 +593,22 @@ fn verify(names: &[String], json: bool) -> anyhow::Result<()> {
     let mut entries = Vec::new();
     for info in selected {
         let folder = dir.join(info.folder);
-        let files: Vec<FileStatus> = verify_folder(&folder)
-            .map_err(data_error)?
-            .into_iter()
-            .filter(|s| info.files.iter().any(|f| s.path.ends_with(f)))
-            .collect();
+        // A folder whose SHA256SUMS cannot be read is one failed entry, not the end of the run.
+        let files: Vec<FileStatus> = match verify_folder(&folder) {
+            Ok(statuses) => statuses
+                .into_iter()
+                .filter(|s| info.files.iter().any(|f| s.path.ends_with(f)))
+                .collect(),
+            Err(e) => {
+                entries.push(VerifyEntry {
+                    name: info.name.to_string(),
+                    files: Vec::new(),
+                    decoded: false,
+                    error: Some(e.to_string()),
+                });
+                continue;
+            }
+        };
         let listed = files.len() == info.files.len();
         let ok = listed && files.iter().all(|s| s.check == FileCheck::Ok);
         let (decoded, error) = if ok {

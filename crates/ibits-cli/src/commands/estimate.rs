@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 
 use ibits::gp_space::{GpStage, KernelSpec};
 use ibits::{estimate_gp, GpData, GpEstimate, GpOptions, Kernel, Target};
-use ibits_data::{load_task, SyntheticSpec, TaskSource, TaskSpec};
+use ibits_data::{load_task, Subset, SyntheticSpec, TaskSource, TaskSpec};
+
+use super::data::SubsetArg;
 use ibits_kernels::{Linear, Mlp, Polynomial, Rbf};
 use serde::Serialize;
 
@@ -72,6 +74,13 @@ pub struct EstimateArgs {
     /// Synthetic tasks: seed of the generator (default 0).
     #[arg(long)]
     pub data_seed: Option<u64>,
+    /// How training and test rows are chosen: the first rows in file order, or a seeded random
+    /// or class-stratified subset (use one of these on tables sorted by class).
+    #[arg(long, value_enum, default_value_t = SubsetArg::First)]
+    pub subset: SubsetArg,
+    /// Seed of --subset random / stratified.
+    #[arg(long, default_value_t = 0, value_name = "SEED")]
+    pub subset_seed: u64,
     /// Hypothesis space.
     #[arg(long, value_enum, default_value_t = SpaceArg::Gp)]
     pub space: SpaceArg,
@@ -80,10 +89,10 @@ pub struct EstimateArgs {
     pub kernel: KernelArg,
     /// RBF bandwidth (length scale, input units; > 0), or `median`: the median pairwise
     /// Euclidean distance among the first 1000 training inputs.
-    #[arg(long, default_value = "median")]
+    #[arg(long, default_value = "median", allow_hyphen_values = true)]
     pub bandwidth: String,
     /// RBF amplitude (prior variance k(x, x); > 0).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub amplitude: f64,
     /// MLP kernels and --space mlp: number of hidden layers L (1..=1000 for kernels, 0..=64
     /// for trained networks).
@@ -91,11 +100,11 @@ pub struct EstimateArgs {
     pub depth: usize,
     /// Weight standard deviation sigma_w (> 0; weights ~ N(0, sigma_w^2 / fan_in)). Default:
     /// sqrt(2) for ReLU kernels, 1 otherwise.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub sigma_w: Option<f64>,
     /// Bias standard deviation sigma_b (>= 0). Default: 0.1 for MLP kernels, 1 for linear and
     /// poly.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub sigma_b: Option<f64>,
     /// Polynomial degree (1..=64).
     #[arg(long, default_value_t = 3)]
@@ -256,12 +265,35 @@ pub(crate) fn task_spec(args: &EstimateArgs) -> anyhow::Result<TaskSpec> {
     Ok(TaskSpec {
         n_train: Some(args.n_train),
         n_test: Some(args.n_test),
+        subset: match args.subset {
+            SubsetArg::First => Subset::First,
+            SubsetArg::Random => Subset::Random {
+                seed: args.subset_seed,
+            },
+            SubsetArg::Stratified => Subset::Stratified {
+                seed: args.subset_seed,
+            },
+        },
         ..TaskSpec::new(source)
     })
 }
 
 /// Run `ibits estimate`.
 pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
+    // The fit needs 10 samples; say so before any work is done.
+    let min = ibits_stats::fit::MIN_SAMPLES;
+    if args.space == SpaceArg::Mlp && args.samples < min {
+        return Err(usage(format!(
+            "--samples: a trained-network space needs at least {min} networks, got {}",
+            args.samples
+        )));
+    }
+    if args.samples > 0 && args.samples < min {
+        return Err(usage(format!(
+            "--samples must be 0 (exact law only) or >= {min} (the paper's fit needs {min}), got {}",
+            args.samples
+        )));
+    }
     if args.space == SpaceArg::Mlp {
         return super::estimate_mlp::run(args);
     }
@@ -395,9 +427,10 @@ fn render(task: &TaskInfo, e: &GpEstimate) -> String {
         if let Some(f) = &t.fitted {
             let interval = match f.interval_bits {
                 Some([lo, hi]) => format!(
-                    "  95% bootstrap [{}, {}]",
+                    "  95% interval [{}, {}] ({})",
                     bits_or_bound(lo),
-                    bits_or_bound(hi)
+                    bits_or_bound(hi),
+                    f.interval_method
                 ),
                 None => String::new(),
             };

@@ -74,17 +74,17 @@ pub struct MlpArgs {
     #[arg(long, default_value_t = 64)]
     pub batch_size: usize,
     /// --space mlp: Adam learning rate (> 0).
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     pub lr: f64,
     /// --space mlp: Adam beta1 (in [0, 1)).
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, allow_negative_numbers = true)]
     pub beta1: f64,
     /// --space mlp: Adam beta2 (in [0, 1)).
-    #[arg(long, default_value_t = 0.999)]
+    #[arg(long, default_value_t = 0.999, allow_negative_numbers = true)]
     pub beta2: f64,
     /// --space mlp: a network belongs to p_h only if its training error (mean squared error
     /// over n*k entries) is <= this value (>= 0); the others are counted and reported.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
     pub train_threshold: f64,
     /// --space mlp: stop training each network at the end of the first epoch whose training
     /// error is <= --train-threshold.
@@ -319,13 +319,17 @@ fn render(task: &TaskInfo, e: &MlpEstimate) -> String {
         let f = &target.fitted;
         let _ = writeln!(s);
         let _ = writeln!(s, "eps = {:.6} ({})", target.eps, target.eps_rule);
-        let interval = match &f.bootstrap {
-            Some(b) => format!(
-                "  {:.0}% bootstrap [{}, {}] ({} resamples)",
-                100.0 * b.confidence,
-                bits_text(b.interval_bits[0]),
-                bits_text(b.interval_bits[1]),
-                b.replicates
+        let resamples = f
+            .bootstrap
+            .as_ref()
+            .map_or(String::new(), |b| format!("; {} resamples", b.replicates));
+        let interval = match f.interval_bits {
+            Some([lo, hi]) => format!(
+                "  {:.0}% interval [{}, {}] ({}{resamples})",
+                100.0 * f.count.proportion.confidence,
+                bits_text(lo),
+                bits_text(hi),
+                f.interval_method()
             ),
             None => String::new(),
         };

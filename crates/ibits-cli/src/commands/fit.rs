@@ -141,7 +141,7 @@ fn report(args: &FitArgs, e: &FittedEstimate) -> FitReport {
         log_cdf_nats: e.log_cdf,
         bits: e.bits,
         interval_bits: e.interval_bits,
-        interval_method: "percentile bootstrap joined with the delta-method interval",
+        interval_method: e.interval_method(),
         bootstrap_interval_bits: e.bootstrap.as_ref().map(|b| b.interval_bits),
         confidence: args.confidence,
         bootstrap: args.bootstrap,

@@ -335,7 +335,7 @@ fn render(o: &ModelsOutput) -> String {
                 (b'A' + j as u8) as char,
                 p.method,
                 if p.interval_bits.is_some() {
-                    ", 95% bootstrap interval in brackets"
+                    ", 95% interval (bootstrap joined with the delta method) in brackets"
                 } else {
                     ""
                 }

@@ -233,7 +233,7 @@ pub enum MedianRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GpFields {
-    /// `rbf`, `linear`, `polynomial`, `nngp-relu`, `nngp-erf` or `ntk-relu`.
+    /// `rbf`, `linear`, `polynomial` (or `poly`), `nngp-relu`, `nngp-erf` or `ntk-relu`.
     pub kernel: String,
     /// RBF: bandwidth or "median" (default "median").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,16 +241,18 @@ pub struct GpFields {
     /// RBF: amplitude (prior variance, default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<f64>,
-    /// Polynomial: degree (default 2).
+    /// Polynomial: degree (default 3, as `ibits estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub degree: Option<u32>,
-    /// NNGP / NTK: hidden layers L (default 2).
+    /// NNGP / NTK: hidden layers L (default 3, as `ibits estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depth: Option<usize>,
-    /// Dot-product and network kernels: weight standard deviation (default 1).
+    /// Dot-product and network kernels: weight standard deviation (default sqrt(2) for the
+    /// ReLU kernels, 1 otherwise, as `ibits estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma_w: Option<f64>,
-    /// Dot-product and network kernels: bias standard deviation (default 0.1).
+    /// Dot-product and network kernels: bias standard deviation (default 0.1 for the network
+    /// kernels, 1 for linear and polynomial, as `ibits estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sigma_b: Option<f64>,
 }
@@ -277,7 +279,7 @@ impl TryFrom<GpFields> for GpSpace {
         let allowed: &[&str] = match f.kernel.as_str() {
             "rbf" => &["bandwidth", "amplitude"],
             "linear" => &["sigma_w", "sigma_b"],
-            "polynomial" => &["degree", "sigma_w", "sigma_b"],
+            "polynomial" | "poly" => &["degree", "sigma_w", "sigma_b"],
             "nngp-relu" | "nngp-erf" | "ntk-relu" => &["depth", "sigma_w", "sigma_b"],
             other => {
                 return Err(format!(
@@ -301,8 +303,14 @@ impl TryFrom<GpFields> for GpSpace {
                 ));
             }
         }
-        let (sigma_w, sigma_b) = (f.sigma_w.unwrap_or(1.0), f.sigma_b.unwrap_or(0.1));
-        let depth = f.depth.unwrap_or(2);
+        // The defaults of `ibits estimate`, so that a grid cell and the command agree.
+        let relu = matches!(f.kernel.as_str(), "nngp-relu" | "ntk-relu");
+        let network = relu || f.kernel == "nngp-erf";
+        let sigma_w = f
+            .sigma_w
+            .unwrap_or(if relu { std::f64::consts::SQRT_2 } else { 1.0 });
+        let sigma_b = f.sigma_b.unwrap_or(if network { 0.1 } else { 1.0 });
+        let depth = f.depth.unwrap_or(3);
         let kernel = match f.kernel.as_str() {
             "rbf" => {
                 let amplitude = f.amplitude.unwrap_or(1.0);
@@ -319,8 +327,8 @@ impl TryFrom<GpFields> for GpSpace {
             "linear" => KernelSpec::Fixed(Kernel::Linear(
                 Linear::new(sigma_w, sigma_b).map_err(|e| e.to_string())?,
             )),
-            "polynomial" => KernelSpec::Fixed(Kernel::Polynomial(
-                Polynomial::new(f.degree.unwrap_or(2), sigma_w, sigma_b)
+            "polynomial" | "poly" => KernelSpec::Fixed(Kernel::Polynomial(
+                Polynomial::new(f.degree.unwrap_or(3), sigma_w, sigma_b)
                     .map_err(|e| e.to_string())?,
             )),
             name => {
@@ -1087,7 +1095,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             jobs: args.jobs,
             shard,
         },
-        |cell| run_cell(cell, &settings).map_err(|e| format!("{e:#}")),
+        |cell| run_cell(cell, &settings).map_err(|e| crate::output::error_text(&e)),
         |event| match event {
             SweepEvent::Started {
                 shard, finished, ..

@@ -87,6 +87,19 @@ pub struct FittedEstimate {
     pub warnings: Vec<String>,
 }
 
+impl FittedEstimate {
+    /// How [`FittedEstimate::interval_bits`] was formed: `"percentile bootstrap joined with
+    /// the delta-method interval"`, `"percentile bootstrap"`, `"delta method"`, or `"none"`.
+    pub fn interval_method(&self) -> &'static str {
+        match (self.bootstrap.is_some(), self.stderr_bits.is_some()) {
+            (true, true) => "percentile bootstrap joined with the delta-method interval",
+            (true, false) => "percentile bootstrap",
+            (false, true) => "delta method",
+            (false, false) => "none",
+        }
+    }
+}
+
 /// Fit s·χ'²_ν(λ) to `samples` and estimate the bits at `target`, with uncertainty.
 ///
 /// # Errors
