@@ -175,3 +175,16 @@ fn identification_warnings_appear_only_where_they_move_the_bits() {
         panic!("expected a poorly identified deep tail, got {profile:?}");
     }
 }
+
+#[test]
+fn the_interval_of_the_bits_never_goes_below_zero() {
+    // A target above every sample: bits ~ 0 and the delta-method interval would reach below 0.
+    let x = sample_ncx2(20.0, 5.0, 1.0, 200, 3).unwrap();
+    let config = FitConfig {
+        bootstrap: 20,
+        ..FitConfig::default()
+    };
+    let e = estimate_fitted(&x, 100.0, &config).unwrap();
+    let [lo, hi] = e.interval_bits.unwrap();
+    assert!(lo >= 0.0 && hi >= lo, "[{lo}, {hi}]");
+}
