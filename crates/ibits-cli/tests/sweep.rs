@@ -534,6 +534,11 @@ fn the_example_experiments_parse() {
         ("datasets.toml", 18),
         ("kernels.toml", 28),
         ("kernels-vs-mlp.toml", 5),
+        ("paper-tasks.toml", 18),
+        ("paper-uci.toml", 12),
+        ("paper-dimension.toml", 54),
+        ("paper-dimension-seeds.toml", 24),
+        ("paper-architectures.toml", 16),
     ] {
         let output = ibits()
             .arg("sweep")
