@@ -24,8 +24,7 @@ run() { # run NAME FILE ARGS...: time one command, keep its output
 
 # Claim 2: bits provided by model classes (ridge, k-NN, GP means, MLPs) relative to a broad GP
 # space (RBF, median bandwidth) and to the NNGP of a depth-2 ReLU MLP (sigma_w = sqrt 2,
-# sigma_b = 0.1: the kernel defaults; `ibits models` refuses --sigma-w with the default
-# --init pytorch of its MLP model classes); stratified n training and N test rows (seed 0);
+# sigma_b = 0.1: the kernel defaults); stratified n training and N test rows (seed 0);
 # S = 2000 posterior samples, seed 0.
 MLP="--mlp-widths 64,256,1024 --mlp-depths 1,2 --mlp-networks 3 --epochs 30 --batch-size 64 --lr 0.001 --precision f32"
 for task in mnist idx:data/fashion-mnist; do

@@ -248,3 +248,69 @@ fn bad_values_are_usage_errors() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// The test errors of the MLP model classes of one `ibits models` run against a GP space.
+fn mlp_class_errors(kernel: &[&str]) -> Vec<(String, f64)> {
+    let args: Vec<&str> = ["models", "--space", "gp"]
+        .iter()
+        .chain(TASK)
+        .chain(kernel)
+        .chain(&[
+            "--ridge",
+            "1",
+            "--knn",
+            "1",
+            "--mlp-widths",
+            "6,9",
+            "--mlp-depths",
+            "1",
+            "--mlp-networks",
+            "2",
+            "--epochs",
+            "5",
+            "--batch-size",
+            "10",
+            "--samples",
+            "20",
+            "--bootstrap",
+            "10",
+        ])
+        .copied()
+        .collect();
+    let v = run_json(&args, "2");
+    v["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["model"].as_str().unwrap().starts_with("MLP"))
+        .map(|m| {
+            (
+                m["model"].as_str().unwrap().to_string(),
+                m["test_error"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mlp_classes_train_the_same_networks_whatever_the_reference_space() {
+    // Against an NNGP space the kernel's own GP mean joins the classes before the MLPs, and the
+    // --sigma flags describe that kernel (the MLP classes keep the PyTorch initialisation).
+    let rbf = mlp_class_errors(&["--kernel", "rbf"]);
+    let nngp = mlp_class_errors(&[
+        "--kernel",
+        "nngp-relu",
+        "--depth",
+        "2",
+        "--sigma-w",
+        "1.2",
+        "--sigma-b",
+        "0.2",
+    ]);
+    assert_eq!(rbf.len(), 2, "{rbf:?}");
+    assert_eq!(rbf, nngp);
+    assert_ne!(
+        rbf[0].1, rbf[1].1,
+        "different widths train different networks"
+    );
+}

@@ -50,7 +50,7 @@ pub enum KernelArg {
 ///
 /// Exit status: 0 success; 2 usage error (bad flag or value, sizes that do not fit in memory);
 /// 1 failure while running (unreadable data, a kernel that is not positive definite).
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct EstimateArgs {
     /// Task: a vendored dataset (mnist, iris, wine, breast-cancer, digits, ...), idx:DIR,
     /// csv:FILE[:LABELCOL], npy:X,Y[,XT,YT] or synthetic.

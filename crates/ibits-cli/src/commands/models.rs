@@ -23,7 +23,10 @@ use ibits::models::{
 use ibits_stats::fit::FitConfig;
 use serde::Serialize;
 
+use ibits_nn::sample::architecture_seed;
+
 use super::estimate::{kernel_spec, EstimateArgs, SpaceArg};
+use super::estimate_mlp::InitArg;
 use super::estimate_mlp::{
     bits_text, load, sample_config, sample_config_with, train_test, TaskInfo,
 };
@@ -121,13 +124,19 @@ fn model_classes(
     if args.mlp_networks == 0 {
         return Err(usage("--mlp-networks must be >= 1"));
     }
+    // Relative to a GP space the --sigma flags describe its kernel; the MLP model classes take
+    // them only when their initialisation has a sigma_w, sigma_b (--init standard or ntk).
+    let mut mlp_flags = args.space.clone();
+    if args.space.space == SpaceArg::Gp && args.space.mlp.init == InitArg::Pytorch {
+        mlp_flags.sigma_w = None;
+        mlp_flags.sigma_b = None;
+    }
     let depths: &[usize] = if args.no_mlp { &[] } else { &args.mlp_depths };
     for &depth in depths {
         for &width in &args.mlp_widths {
-            // Seeds apart from the space's own: seed + 1 + class index.
-            let seed = args.space.seed.wrapping_add(1 + classes.len() as u64);
+            let seed = architecture_seed(args.space.seed, width, depth);
             let config = sample_config_with(
-                &args.space,
+                &mlp_flags,
                 width,
                 depth,
                 input_dim,
