@@ -7,7 +7,7 @@ use crate::error::ReportError;
 use crate::record::{CellRecord, TargetEstimate};
 use crate::report::document::Block;
 use crate::report::plot::{
-    format_value, render, Bar, BarChart, Histogram, LineChart, PlotFiles, Series, Stroke,
+    format_value, render, Bar, BarChart, Histogram, LineChart, PlotFiles, Series, Stroke, PALETTE,
 };
 use crate::sweep::{CellResult, ResultSet};
 
@@ -452,14 +452,8 @@ pub fn build_report(
         let chart = LineChart {
             title: format!("Bits vs target error: {}", label(result)),
             subtitle: subtitle.clone(),
-            x_label: format!(
-                "target error eps (mean squared error per entry{})",
-                if x_log { ", log scale" } else { "" }
-            ),
-            y_label: format!(
-                "inductive bias (bits{})",
-                if y_log { ", log scale" } else { "" }
-            ),
+            x_label: "target error eps (mean squared error per entry)".into(),
+            y_label: "inductive bias (bits)".into(),
             x_log,
             y_log,
             series,
@@ -580,12 +574,25 @@ pub fn build_report(
         "Needs two or more training-set sizes (grid.n) for one task and space.",
     )?;
     blocks.push(Block::Heading(2, "Bits vs intrinsic dimension".into()));
+    // Tasks that differ in more than their intrinsic dimension (data seed, ambient dimension)
+    // are separate lines.
+    let families: BTreeSet<String> = results
+        .iter()
+        .filter(|r| r.record.intrinsic_dim.is_some())
+        .map(|r| task_family(&r.record.task))
+        .collect();
     let by_dim = trend_charts(
         results,
         &labels,
         &rules,
         |r| r.intrinsic_dim,
-        |r, l| format!("{l}, n = {}", r.n),
+        |r, l| {
+            if families.len() > 1 {
+                format!("{} · {l}, n = {}", task_family(&r.task), r.n)
+            } else {
+                format!("{l}, n = {}", r.n)
+            }
+        },
         |r| format!("N = {}", r.test_n),
     );
     emit_trends(
@@ -776,6 +783,30 @@ struct Trend {
     ks: BTreeSet<usize>,
 }
 
+/// A synthetic task's name without its intrinsic dimension (a `m=`, `dim=` or `intrinsic_dim=`
+/// component): `synthetic(m=4,D=64,k=2,data_seed=1)` becomes `synthetic(D=64,k=2,data_seed=1)`
+/// and `synthetic:dim=2` becomes `synthetic:`; other names are returned as they are.
+fn task_family(task: &str) -> String {
+    let mut family = String::with_capacity(task.len());
+    for part in task.split_inclusive(['(', ',', ')', ':']) {
+        let body = part.trim_start();
+        if ["m=", "dim=", "intrinsic_dim="]
+            .iter()
+            .any(|key| body.starts_with(key))
+        {
+            if part.ends_with(')') {
+                if family.ends_with(',') {
+                    family.pop();
+                }
+                family.push(')');
+            }
+        } else {
+            family.push_str(part);
+        }
+    }
+    family
+}
+
 fn trend_charts(
     results: &[CellResult<CellRecord>],
     labels: &BTreeMap<usize, String>,
@@ -845,8 +876,14 @@ fn emit_trends(
     };
     for (i, trend) in trends.into_iter().enumerate() {
         let mut series = Vec::new();
-        for (color, (name, mut points)) in trend.series.into_iter().enumerate() {
+        for (i, (name, mut points)) in trend.series.into_iter().enumerate() {
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Past the palette, lines repeat its colours dashed, then as markers.
+            let stroke = match i / PALETTE.len() {
+                0 => Stroke::Solid,
+                1 => Stroke::Dashed,
+                _ => Stroke::Markers,
+            };
             series.push(Series {
                 label: name,
                 points: points.iter().map(|p| (p.0, p.1)).collect(),
@@ -854,8 +891,8 @@ fn emit_trends(
                     .iter()
                     .filter_map(|p| p.2.map(|(lo, hi)| (p.0, lo, hi)))
                     .collect(),
-                stroke: Stroke::Solid,
-                color,
+                stroke,
+                color: i,
             });
         }
         let y_log = LineChart::wide_range(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
@@ -865,10 +902,7 @@ fn emit_trends(
             title: title.into(),
             subtitle: subtitle.clone(),
             x_label: x_label.into(),
-            y_label: format!(
-                "inductive bias (bits{})",
-                if y_log { ", log scale" } else { "" }
-            ),
+            y_label: "inductive bias (bits)".into(),
             x_log: false,
             y_log,
             series,
@@ -876,4 +910,21 @@ fn emit_trends(
         blocks.push(builder.figure(&chart, &format!("{stem}-{:02}", i + 1), format!("{title}; {subtitle}. Exact where available, else fitted (band: interval), else counted."))?);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_family;
+
+    #[test]
+    fn task_family_drops_only_the_intrinsic_dimension() {
+        assert_eq!(
+            task_family("synthetic(m=4,D=64,k=2,data_seed=1)"),
+            "synthetic(D=64,k=2,data_seed=1)"
+        );
+        assert_eq!(task_family("synthetic(D=64,m=16)"), "synthetic(D=64)");
+        assert_eq!(task_family("synthetic:dim=2"), "synthetic:");
+        assert_eq!(task_family("mnist"), "mnist");
+        assert_eq!(task_family("csv:a(b"), "csv:a(b");
+    }
 }

@@ -7,7 +7,10 @@
 //! k, eps), and labelled axes with units.
 //!
 //! Log axes are drawn by plotting log10 of the values on a linear axis and labelling the ticks
-//! with the original values, so one coordinate type serves every chart.
+//! with the original values, so one coordinate type serves every chart. Value axes carry bits;
+//! on a log scale they start at [`BITS_RESOLUTION`] (or the smallest value, if larger): smaller
+//! values (bits like 1e-300, or 0: no bias needed) are drawn at that floor and the axis label
+//! says so, so one near-zero cell cannot stretch the axis over hundreds of decades.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -35,6 +38,65 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),
     RGBColor(0, 0, 0),
 ];
+
+/// The smallest number of bits a log-scale value axis shows: below a hundredth of a bit a space
+/// needs essentially no inductive bias to reach the target.
+pub const BITS_RESOLUTION: f64 = 0.01;
+
+/// A log10 axis whose floor is the smallest positive value or `resolution`, whichever is larger.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogAxis {
+    /// log10 of the smallest value drawn; values at or below it (0 included) are drawn here.
+    pub floor: f64,
+    /// Whether some value lies below the floor.
+    pub clamps: bool,
+}
+
+impl LogAxis {
+    /// The axis for these values (`None` when none is positive and finite); `resolution` = 0
+    /// keeps every positive value.
+    pub fn new(values: impl Iterator<Item = f64>, resolution: f64) -> Option<Self> {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut zero = false;
+        for v in values.filter(|v| v.is_finite() && *v >= 0.0) {
+            if v == 0.0 {
+                zero = true;
+            } else {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if hi < lo {
+            return None;
+        }
+        let floor = lo.max(resolution.min(hi)).log10();
+        Some(Self {
+            floor,
+            clamps: zero || lo.log10() < floor,
+        })
+    }
+
+    /// log10 of `v`, raised to the floor; NaN for negative or non-finite `v`.
+    pub fn map(&self, v: f64) -> f64 {
+        if v.is_finite() && v >= 0.0 {
+            v.log10().max(self.floor)
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// The axis label: `label` with "(log scale)", and the floor when values were raised to it.
+    pub fn describe(&self, label: &str) -> String {
+        if self.clamps {
+            format!(
+                "{label} (log scale; values below {} drawn at it)",
+                format_value(10f64.powf(self.floor))
+            )
+        } else {
+            format!("{label} (log scale)")
+        }
+    }
+}
 
 /// Register the bundled DejaVu Sans as [`FONT`] for the bitmap backend (once per process).
 /// Without a registered font, plotters' text drawing fails.
@@ -428,41 +490,46 @@ impl LineChart {
 impl Figure for LineChart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let body = titled(root, &self.title, &self.subtitle)?;
-        let map = |v: f64, log: bool| {
-            if log {
-                if v > 0.0 {
-                    v.log10()
-                } else {
-                    f64::NAN
-                }
-            } else {
-                v
-            }
+        let xs = || {
+            self.series.iter().flat_map(|s| {
+                s.points
+                    .iter()
+                    .map(|p| p.0)
+                    .chain(s.band.iter().map(|b| b.0))
+            })
         };
-        let xs = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.0)
-                .chain(s.band.iter().map(|b| b.0))
-        });
-        let ys = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.1)
-                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
-        });
-        let (x_lo, x_hi) =
-            padded_range(xs.map(|v| map(v, self.x_log)), 0.05).ok_or("no finite point to plot")?;
-        let (y_lo, y_hi) =
-            padded_range(ys.map(|v| map(v, self.y_log)), 0.08).ok_or("no finite point to plot")?;
-        let y_lo = if self.y_log {
+        let ys = || {
+            self.series.iter().flat_map(|s| {
+                s.points
+                    .iter()
+                    .map(|p| p.1)
+                    .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
+            })
+        };
+        let x_axis = if self.x_log {
+            LogAxis::new(xs(), 0.0)
+        } else {
+            None
+        };
+        let y_axis = if self.y_log {
+            LogAxis::new(ys(), BITS_RESOLUTION)
+        } else {
+            None
+        };
+        let map_x = |v: f64| x_axis.map_or(v, |a| a.map(v));
+        let map_y = |v: f64| y_axis.map_or(v, |a| a.map(v));
+        let (x_lo, x_hi) = padded_range(xs().map(map_x), 0.05).ok_or("no finite point to plot")?;
+        let (y_lo, y_hi) = padded_range(ys().map(map_y), 0.08).ok_or("no finite point to plot")?;
+        let y_lo = if y_axis.is_some() {
             y_lo
         } else {
             y_lo.min(0.0).max(if y_lo >= 0.0 { 0.0 } else { y_lo })
         };
-        let (x_log, y_log) = (self.x_log, self.y_log);
+        let (x_log, y_log) = (x_axis.is_some(), y_axis.is_some());
         let x_fmt = move |v: &f64| format_value(if x_log { 10f64.powf(*v) } else { *v });
         let y_fmt = move |v: &f64| format_value(if y_log { 10f64.powf(*v) } else { *v });
+        let x_desc = x_axis.map_or(self.x_label.clone(), |a| a.describe(&self.x_label));
+        let y_desc = y_axis.map_or(self.y_label.clone(), |a| a.describe(&self.y_label));
         let mut chart = ChartBuilder::on(&body)
             .margin(16)
             .x_label_area_size(48)
@@ -471,8 +538,8 @@ impl Figure for LineChart {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_desc(self.x_label.as_str())
-            .y_desc(self.y_label.as_str())
+            .x_desc(x_desc)
+            .y_desc(y_desc)
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .label_style((FONT, 14))
@@ -484,22 +551,16 @@ impl Figure for LineChart {
             let points: Vec<(f64, f64)> = series
                 .points
                 .iter()
-                .map(|p| (map(p.0, x_log), map(p.1, y_log)))
+                .map(|p| (map_x(p.0), map_y(p.1)))
                 .filter(|p| p.0.is_finite() && p.1.is_finite())
                 .collect();
             if series.band.len() >= 2 {
                 let mut polygon: Vec<(f64, f64)> = series
                     .band
                     .iter()
-                    .map(|b| (map(b.0, x_log), map(b.1, y_log)))
+                    .map(|b| (map_x(b.0), map_y(b.1)))
                     .collect();
-                polygon.extend(
-                    series
-                        .band
-                        .iter()
-                        .rev()
-                        .map(|b| (map(b.0, x_log), map(b.2, y_log))),
-                );
+                polygon.extend(series.band.iter().rev().map(|b| (map_x(b.0), map_y(b.2))));
                 polygon.retain(|p| p.0.is_finite() && p.1.is_finite());
                 chart
                     .draw_series(std::iter::once(Polygon::new(
@@ -509,7 +570,7 @@ impl Figure for LineChart {
                     .map_err(|e| e.to_string())?;
             } else {
                 for b in &series.band {
-                    let (x, lo, hi) = (map(b.0, x_log), map(b.1, y_log), map(b.2, y_log));
+                    let (x, lo, hi) = (map_x(b.0), map_y(b.1), map_y(b.2));
                     if x.is_finite() && lo.is_finite() && hi.is_finite() {
                         chart
                             .draw_series(std::iter::once(PathElement::new(
@@ -608,27 +669,22 @@ impl Figure for BarChart {
             .flat_map(|b| std::iter::once(b.value).chain(b.interval.map(|i| i.1)))
             .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
-        let log = LineChart::wide_range(self.bars.iter().map(|b| b.value));
-        let map = move |v: f64| {
-            if log {
-                v.max(f64::MIN_POSITIVE).log10()
-            } else {
-                v
-            }
-        };
-        let bottom = self
-            .bars
-            .iter()
-            .map(|b| b.value)
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .fold(f64::INFINITY, f64::min);
-        let x_lo = if log { bottom.log10().floor() } else { 0.0 };
-        let x_hi = if log {
-            top.log10() + 0.3
-        } else if top > 0.0 {
-            top * 1.12
+        let axis = if LineChart::wide_range(self.bars.iter().map(|b| b.value)) {
+            LogAxis::new(
+                self.bars
+                    .iter()
+                    .flat_map(|b| std::iter::once(b.value).chain(b.interval.map(|i| i.1))),
+                BITS_RESOLUTION,
+            )
         } else {
-            1.0
+            None
+        };
+        let log = axis.is_some();
+        let map = move |v: f64| axis.map_or(v, |a| a.map(v));
+        let (x_lo, x_hi) = match axis {
+            Some(a) => (a.floor.floor(), top.log10() + 0.3),
+            None if top > 0.0 => (0.0, top * 1.12),
+            None => (0.0, 1.0),
         };
         let count = self.bars.len();
         // Long labels are shortened (the tables carry the full names).
@@ -648,11 +704,7 @@ impl Figure for BarChart {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(count)
-            .x_desc(if log {
-                format!("{} (log scale)", self.value_label)
-            } else {
-                self.value_label.clone()
-            })
+            .x_desc(axis.map_or(self.value_label.clone(), |a| a.describe(&self.value_label)))
             .x_label_formatter(&|v| format_value(if log { 10f64.powf(*v) } else { *v }))
             .y_label_formatter(&y_fmt)
             .label_style((FONT, 14))
@@ -717,5 +769,45 @@ impl Figure for BarChart {
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_axis_raises_tiny_bits_to_the_resolution() {
+        let values = [1e-300, 0.0, 10.0, 1000.0, f64::NAN];
+        let axis = LogAxis::new(values.into_iter(), BITS_RESOLUTION).unwrap();
+        assert_eq!(axis.floor, -2.0);
+        assert!(axis.clamps);
+        assert_eq!(axis.map(1e-300), -2.0);
+        assert_eq!(axis.map(0.0), -2.0);
+        assert!((axis.map(10.0) - 1.0).abs() < 1e-15);
+        assert!(axis.map(-1.0).is_nan());
+        assert_eq!(
+            axis.describe("bits"),
+            "bits (log scale; values below 0.01 drawn at it)"
+        );
+        // Without a resolution the smallest positive value is the floor; 0 is raised to it.
+        let axis = LogAxis::new(values.into_iter(), 0.0).unwrap();
+        assert_eq!(axis.floor, -300.0);
+        assert!(axis.clamps);
+    }
+
+    #[test]
+    fn log_axis_without_tiny_values_keeps_the_data_range() {
+        let axis = LogAxis::new([1.0, 100.0].into_iter(), BITS_RESOLUTION).unwrap();
+        assert_eq!(axis.floor, 0.0);
+        assert!(!axis.clamps);
+        assert_eq!(axis.describe("bits"), "bits (log scale)");
+        assert_eq!(
+            LogAxis::new([0.0, -1.0, f64::INFINITY].into_iter(), 0.0),
+            None
+        );
+        // Every value below the resolution: the axis starts at the largest.
+        let axis = LogAxis::new([1e-5, 1e-3].into_iter(), BITS_RESOLUTION).unwrap();
+        assert_eq!(axis.floor, -3.0);
     }
 }
