@@ -489,6 +489,12 @@ fn gp_and_mlp_cells_record_their_error_distributions() {
         let estimate = &record["estimates"][0];
         let fitted = estimate["fitted"]["bits"].as_f64().unwrap();
         assert!(fitted.is_finite() && fitted > 0.0, "{record}");
+        // The reported interval joins the bootstrap's with the delta method's, so contains it.
+        let f = &estimate["fitted"];
+        let (lo, hi) = (f["lower"].as_f64().unwrap(), f["upper"].as_f64().unwrap());
+        let boot = f["bootstrap"].as_array().expect("bootstrap interval recorded");
+        let (b_lo, b_hi) = (boot[0].as_f64().unwrap(), boot[1].as_f64().unwrap());
+        assert!(lo <= b_lo && b_lo <= b_hi && b_hi <= hi, "{f}");
         // The fitted density covers the sampled range, so it integrates to nearly 1 there.
         let mass = integral(&distribution["fitted_density"]);
         assert!(mass > 0.8 && mass < 1.05, "fitted density mass {mass}");

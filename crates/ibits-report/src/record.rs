@@ -116,6 +116,11 @@ pub struct BitsInterval {
     pub upper: Option<f64>,
     /// Coverage of the interval, e.g. 0.95.
     pub level: f64,
+    /// The percentile-bootstrap interval alone, bits, when one was computed (`lower`/`upper`
+    /// join it with the delta-method interval, which widens it where the fit is poorly
+    /// identified).
+    #[serde(default)]
+    pub bootstrap: Option<(f64, f64)>,
 }
 
 /// Counting estimate: `hits` of `samples` sampled errors were <= eps.
@@ -214,6 +219,8 @@ impl crate::sweep::SummaryRows for CellRecord {
             "fitted_bits",
             "fitted_lower_bits",
             "fitted_upper_bits",
+            "fitted_bootstrap_lower_bits",
+            "fitted_bootstrap_upper_bits",
             "counting_hits",
             "counting_samples",
             "counting_bits",
@@ -279,6 +286,8 @@ impl crate::sweep::SummaryRows for CellRecord {
                 cell_text(estimate.fitted.map(|f| f.bits)),
                 cell_text(estimate.fitted.and_then(|f| f.lower)),
                 cell_text(estimate.fitted.and_then(|f| f.upper)),
+                cell_text(estimate.fitted.and_then(|f| f.bootstrap).map(|b| b.0)),
+                cell_text(estimate.fitted.and_then(|f| f.bootstrap).map(|b| b.1)),
                 estimate
                     .counting
                     .map(|c| c.hits.to_string())

@@ -121,6 +121,8 @@ fn markdown_report_has_the_expected_structure_and_images() {
     let files = write_report(&set, &out, Format::Markdown).unwrap();
     let markdown = std::fs::read_to_string(&files.document).unwrap();
     assert_eq!(skeleton(&markdown), SKELETON);
+    // The fitted interval differs from its bootstrap half, so both are shown.
+    assert!(markdown.contains(" (bootstrap ["), "{markdown}");
     assert!(
         markdown.contains("- cell 0 (synthetic:dim=2 · chi2 (scale=1.0)): example warning"),
         "{markdown}"

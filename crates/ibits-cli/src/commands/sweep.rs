@@ -656,6 +656,11 @@ pub fn run_cell(
     }
 }
 
+/// An interval `[lo, hi]` as a pair when both ends are finite.
+fn finite_pair([lo, hi]: [f64; 2]) -> Option<(f64, f64)> {
+    (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
+}
+
 /// Describe a trained-network estimate as a report record.
 fn mlp_record(
     cell: &Cell<TaskEntry, SpaceSpec>,
@@ -716,6 +721,10 @@ fn mlp_record(
                     lower: f.interval_bits.and_then(|i| finite(i[0])),
                     upper: f.interval_bits.and_then(|i| finite(i[1])),
                     level: c.proportion.confidence,
+                    bootstrap: f
+                        .bootstrap
+                        .as_ref()
+                        .and_then(|b| finite_pair(b.interval_bits)),
                 }),
                 counting: c.interval_bits[0].is_finite().then(|| CountingBits {
                     hits: c.proportion.successes as u64,
@@ -804,6 +813,7 @@ fn gp_record(
                     lower: f.interval_bits.and_then(|i| finite(i[0])),
                     upper: f.interval_bits.and_then(|i| finite(i[1])),
                     level: confidence,
+                    bootstrap: f.bootstrap_interval_bits.and_then(finite_pair),
                 }),
             counting: t
                 .counted

@@ -220,7 +220,20 @@ pub fn build_report(
                     (b, _) => number(*b),
                 },
                 match estimate.fitted {
-                    Some(f) if f.lower.is_some() => with_interval(Some(f.bits), f.lower, f.upper),
+                    Some(f) if f.lower.is_some() => {
+                        let joined = with_interval(Some(f.bits), f.lower, f.upper);
+                        match f.bootstrap {
+                            // Where the delta method widened the interval, show the bootstrap's.
+                            Some((lo, hi)) if (Some(lo), Some(hi)) != (f.lower, f.upper) => {
+                                format!(
+                                    "{joined} (bootstrap [{}, {}])",
+                                    number(Some(lo)),
+                                    number(Some(hi))
+                                )
+                            }
+                            _ => joined,
+                        }
+                    }
                     Some(f) => number(Some(f.bits)),
                     None => String::new(),
                 },

@@ -97,6 +97,7 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
                     lower: Some(0.8 * exact),
                     upper: Some(1.05 * exact),
                     level: 0.95,
+                    bootstrap: Some((0.85 * exact, 1.0 * exact)),
                 }),
                 counting: (samples > 0).then(|| CountingBits {
                     hits,
