@@ -233,6 +233,9 @@ fn bad_values_are_usage_errors() {
         &["estimate", "--space", "mlp", "--width", "0"],
         &["estimate", "--space", "mlp", "--lr", "-1"],
         &["estimate", "--space", "mlp", "--sigma-w", "1.5"],
+        &["estimate", "--space", "mlp", "--kernel", "nngp-relu"],
+        &["estimate", "--kernel", "rbf", "--depth", "2"],
+        &["models", "--kernel", "linear", "--bandwidth", "3"],
         &["models", "--target", "0.1"],
         &["models", "--knn", "0"],
     ];

@@ -492,7 +492,9 @@ fn gp_and_mlp_cells_record_their_error_distributions() {
         // The reported interval joins the bootstrap's with the delta method's, so contains it.
         let f = &estimate["fitted"];
         let (lo, hi) = (f["lower"].as_f64().unwrap(), f["upper"].as_f64().unwrap());
-        let boot = f["bootstrap"].as_array().expect("bootstrap interval recorded");
+        let boot = f["bootstrap"]
+            .as_array()
+            .expect("bootstrap interval recorded");
         let (b_lo, b_hi) = (boot[0].as_f64().unwrap(), boot[1].as_f64().unwrap());
         assert!(lo <= b_lo && b_lo <= b_hi && b_hi <= hi, "{f}");
         // The fitted density covers the sampled range, so it integrates to nearly 1 there.

@@ -215,6 +215,61 @@ pub(crate) fn kernel_spec(args: &EstimateArgs) -> anyhow::Result<KernelSpec> {
     Ok(KernelSpec::Fixed(kernel))
 }
 
+/// Kernel flags given a non-default value that `args.kernel` does not use, each with what it
+/// sets. `sigmas_used_elsewhere`: --sigma-w/--sigma-b also set something else (the MLP model
+/// classes of `ibits models` with --init standard or ntk), so they are not reported.
+pub(crate) fn check_kernel_flags(
+    args: &EstimateArgs,
+    sigmas_used_elsewhere: bool,
+) -> anyhow::Result<()> {
+    use clap::ValueEnum as _;
+    use KernelArg::*;
+    let kernel = args.kernel;
+    let mlp_kernel = matches!(kernel, NngpRelu | NngpErf | NtkRelu);
+    let rules: [(&str, bool, bool, &str); 5] = [
+        (
+            "--bandwidth",
+            args.bandwidth.trim() != "median",
+            kernel == Rbf,
+            "the RBF kernel",
+        ),
+        (
+            "--amplitude",
+            args.amplitude != 1.0,
+            kernel == Rbf,
+            "the RBF kernel",
+        ),
+        (
+            "--sigma-w/--sigma-b",
+            (args.sigma_w.is_some() || args.sigma_b.is_some()) && !sigmas_used_elsewhere,
+            kernel != Rbf,
+            "the linear, poly, nngp-relu, nngp-erf and ntk-relu kernels",
+        ),
+        (
+            "--degree",
+            args.degree != 3,
+            kernel == Poly,
+            "the poly kernel",
+        ),
+        (
+            "--depth",
+            args.depth != 3,
+            mlp_kernel,
+            "the nngp-relu, nngp-erf and ntk-relu kernels",
+        ),
+    ];
+    for (flag, given, used, sets) in rules {
+        if given && !used {
+            let name = kernel.to_possible_value().map(|v| v.get_name().to_string());
+            return Err(usage(format!(
+                "{flag} does not apply to --kernel {} (it sets {sets}); drop it or pick that kernel",
+                name.unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The targets the flags describe (validated; default 0.5 x mean error).
 pub(crate) fn targets(args: &EstimateArgs) -> anyhow::Result<Vec<Target>> {
     let mut out = Vec::new();
@@ -295,8 +350,18 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         )));
     }
     if args.space == SpaceArg::Mlp {
+        let gp_only = args.kernel != KernelArg::Rbf
+            || args.bandwidth.trim() != "median"
+            || args.amplitude != 1.0
+            || args.degree != 3;
+        if gp_only {
+            return Err(usage(
+                "--kernel, --bandwidth, --amplitude and --degree set a GP space (--space gp); a trained-MLP space takes --width, --depth, --activation, --init, --sigma-w, --sigma-b",
+            ));
+        }
         return super::estimate_mlp::run(args);
     }
+    check_kernel_flags(args, false)?;
     let kernel = kernel_spec(args)?;
     let targets = targets(args)?;
     let memory_limit = match args.max_memory {
@@ -543,6 +608,37 @@ mod tests {
         );
         assert!(kernel_spec(&parse(&["--bandwidth", "wide"])).is_err());
         assert!(kernel_spec(&parse(&["--kernel", "poly", "--degree", "0"])).is_err());
+    }
+
+    #[test]
+    fn kernel_flags_that_the_kernel_does_not_use_are_refused() {
+        for flags in [
+            &["--kernel", "rbf", "--depth", "2"][..],
+            &["--kernel", "rbf", "--sigma-w", "1.2"],
+            &["--kernel", "rbf", "--degree", "2"],
+            &["--kernel", "linear", "--bandwidth", "4"],
+            &["--kernel", "nngp-relu", "--amplitude", "2"],
+            &["--kernel", "poly", "--depth", "5"],
+        ] {
+            let err = check_kernel_flags(&parse(flags), false).unwrap_err();
+            assert!(
+                err.to_string().contains("does not apply to --kernel"),
+                "{flags:?}: {err}"
+            );
+        }
+        for flags in [
+            &["--kernel", "rbf", "--bandwidth", "3", "--amplitude", "2"][..],
+            &["--kernel", "poly", "--degree", "2", "--sigma-w", "1"],
+            &["--kernel", "ntk-relu", "--depth", "2", "--sigma-b", "0.2"],
+            &["--kernel", "rbf", "--depth", "3"],
+        ] {
+            assert!(
+                check_kernel_flags(&parse(flags), false).is_ok(),
+                "{flags:?}"
+            );
+        }
+        // Against an RBF space the sigmas may set the MLP model classes of `ibits models`.
+        assert!(check_kernel_flags(&parse(&["--sigma-w", "1.2"]), true).is_ok());
     }
 
     #[test]

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use ibits_nn::sample::architecture_seed;
 
-use super::estimate::{kernel_spec, EstimateArgs, SpaceArg};
+use super::estimate::{check_kernel_flags, kernel_spec, EstimateArgs, SpaceArg};
 use super::estimate_mlp::InitArg;
 use super::estimate_mlp::{
     bits_text, load, sample_config, sample_config_with, train_test, TaskInfo,
@@ -190,7 +190,10 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
             Some((k, note)) => (Some(k), note),
             None => (None, None),
         },
-        (None, _) => (Some(kernel_spec(flags)?), None),
+        (None, _) => {
+            check_kernel_flags(flags, flags.mlp.init != InitArg::Pytorch)?;
+            (Some(kernel_spec(flags)?), None)
+        }
     };
 
     let classes = model_classes(args, d, k, space_kernel)?;
