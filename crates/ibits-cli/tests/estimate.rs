@@ -157,6 +157,51 @@ fn text_summary_states_unit_task_and_kernel() {
 }
 
 #[test]
+fn synthetic_manifold_and_teacher_reach_the_task() {
+    let mean_error = |shape: &[&str]| {
+        let mut args = vec![
+            "--task",
+            "synthetic",
+            "--intrinsic-dim",
+            "3",
+            "--ambient-dim",
+            "12",
+            "--n-train",
+            "60",
+            "--n-test",
+            "30",
+            "--samples",
+            "0",
+        ];
+        args.extend_from_slice(shape);
+        json_run(&args)["mean_error"].as_f64().unwrap()
+    };
+    let linear = mean_error(&[]);
+    let defaults = [
+        "--manifold",
+        "linear",
+        "--teacher",
+        "network",
+        "--teacher-size",
+        "100",
+    ];
+    assert_eq!(linear, mean_error(&defaults));
+    assert_ne!(
+        linear,
+        mean_error(&["--manifold", "curved", "--curvature", "2"])
+    );
+    let fourier = [
+        "--teacher",
+        "fourier",
+        "--teacher-size",
+        "20",
+        "--teacher-frequency",
+        "0.5",
+    ];
+    assert_ne!(linear, mean_error(&fourier));
+}
+
+#[test]
 fn bad_values_are_usage_errors() {
     for args in [
         &["--bandwidth", "wide"][..],
@@ -165,6 +210,16 @@ fn bad_values_are_usage_errors() {
         &["--amplitude", "0"][..],
         &["--task", "no-such-dataset"][..],
         &["--intrinsic-dim", "3"][..],
+        &["--manifold", "curved"][..],
+        &[
+            "--task",
+            "synthetic",
+            "--manifold",
+            "curved",
+            "--curvature",
+            "0",
+        ][..],
+        &["--task", "synthetic", "--curvature", "2"][..],
         &["--bandwidth", "-1"][..],
         &["--sigma-w", "-1", "--kernel", "nngp-relu"][..],
         &["--samples", "5"][..],

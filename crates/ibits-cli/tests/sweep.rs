@@ -564,3 +564,65 @@ fn the_example_experiments_parse() {
         assert_eq!(listed.len(), cells, "{file}");
     }
 }
+
+#[test]
+fn synthetic_manifold_and_teacher_are_grid_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("shapes.toml");
+    std::fs::write(
+        &file,
+        SMALL.replace(
+            "data_seed = 1 }",
+            "data_seed = 1, manifold = \"curved\", curvature = [1.0, 2.0], teacher = \"fourier\", teacher_size = 20, teacher_frequency = 0.5 }",
+        ),
+    )
+    .unwrap();
+    let output = ibits()
+        .arg("sweep")
+        .arg(&file)
+        .arg("--dry-run")
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let listed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(listed.len(), 16, "2 dims x 2 curvatures x 2 spaces x 2 n");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "manifold=curved,curvature=2,teacher=fourier,teacher_size=20,teacher_frequency=0.5"
+        ),
+        "{text}"
+    );
+    let bad = usage_error(
+        tmp.path(),
+        &SMALL.replace("data_seed = 1 }", "data_seed = 1, teacher = \"tree\" }"),
+    );
+    assert!(
+        bad.contains("line 5") && bad.contains("`teacher` must be one of network, fourier"),
+        "{bad}"
+    );
+    let misplaced = usage_error(
+        tmp.path(),
+        &SMALL.replace("data_seed = 1 }", "data_seed = 1, curvature = 2.0 }"),
+    );
+    assert!(
+        misplaced.contains("`curvature` needs manifold = \"curved\""),
+        "{misplaced}"
+    );
+    let not_synthetic = usage_error(
+        tmp.path(),
+        &SMALL.replace(
+            "{ source = \"synthetic\", intrinsic_dim = [2, 3], ambient_dim = 5, data_seed = 1 }",
+            "{ source = \"iris\", manifold = \"curved\" }",
+        ),
+    );
+    assert!(
+        not_synthetic.contains("`manifold` applies only to source = \"synthetic\""),
+        "{not_synthetic}"
+    );
+}

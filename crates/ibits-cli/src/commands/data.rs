@@ -98,6 +98,68 @@ pub enum TeacherArg {
     Fourier,
 }
 
+/// The manifold and teacher of a synthetic task, as flags (`ibits data info`, `ibits estimate`)
+/// or sweep-file keys of the same names.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SyntheticShape {
+    /// Synthetic: manifold of the inputs [default: linear].
+    #[arg(long, value_enum, help_heading = "Synthetic tasks")]
+    pub manifold: Option<ManifoldArg>,
+    /// Synthetic: frequency nu of the curved manifold, > 0 [default: 1].
+    #[arg(long, value_name = "NU", help_heading = "Synthetic tasks")]
+    pub curvature: Option<f64>,
+    /// Synthetic: teacher function of the latent coordinates [default: network].
+    #[arg(long, value_enum, help_heading = "Synthetic tasks")]
+    pub teacher: Option<TeacherArg>,
+    /// Synthetic: hidden width H of the network teacher, or number of terms J of the Fourier
+    /// teacher, >= 1 [default: 100].
+    #[arg(long, value_name = "H", help_heading = "Synthetic tasks")]
+    pub teacher_size: Option<usize>,
+    /// Synthetic: frequency of the Fourier teacher, > 0 [default: 1].
+    #[arg(long, value_name = "NU", help_heading = "Synthetic tasks")]
+    pub teacher_frequency: Option<f64>,
+}
+
+impl SyntheticShape {
+    /// True when any of the flags was given.
+    pub fn is_set(&self) -> bool {
+        self.manifold.is_some()
+            || self.curvature.is_some()
+            || self.teacher.is_some()
+            || self.teacher_size.is_some()
+            || self.teacher_frequency.is_some()
+    }
+
+    /// The manifold and teacher (defaults: linear; tanh network of width 100).
+    ///
+    /// # Errors
+    /// A usage error for --curvature without a curved manifold or --teacher-frequency without
+    /// the Fourier teacher (ranges are checked by [`SyntheticSpec::validate`]).
+    pub fn resolve(&self) -> anyhow::Result<(Manifold, Teacher)> {
+        if self.curvature.is_some() && self.manifold != Some(ManifoldArg::Curved) {
+            return Err(usage("--curvature needs --manifold curved"));
+        }
+        if self.teacher_frequency.is_some() && self.teacher != Some(TeacherArg::Fourier) {
+            return Err(usage("--teacher-frequency needs --teacher fourier"));
+        }
+        let size = self.teacher_size.unwrap_or(100);
+        let manifold = match self.manifold.unwrap_or(ManifoldArg::Linear) {
+            ManifoldArg::Linear => Manifold::Linear,
+            ManifoldArg::Curved => Manifold::Curved {
+                frequency: self.curvature.unwrap_or(1.0),
+            },
+        };
+        let teacher = match self.teacher.unwrap_or(TeacherArg::Network) {
+            TeacherArg::Network => Teacher::Network { width: size },
+            TeacherArg::Fourier => Teacher::Fourier {
+                terms: size,
+                frequency: self.teacher_frequency.unwrap_or(1.0),
+            },
+        };
+        Ok((manifold, teacher))
+    }
+}
+
 /// Flags that build a task from a task string. Flatten into a command and call
 /// [`TaskOptions::spec`].
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -139,22 +201,9 @@ pub struct TaskOptions {
     /// Synthetic: input dimension D, >= m [default: 20].
     #[arg(long, value_name = "D", help_heading = "Synthetic tasks")]
     pub ambient_dim: Option<usize>,
-    /// Synthetic: manifold of the inputs [default: linear].
-    #[arg(long, value_enum, help_heading = "Synthetic tasks")]
-    pub manifold: Option<ManifoldArg>,
-    /// Synthetic: frequency nu of the curved manifold, > 0 [default: 1].
-    #[arg(long, value_name = "NU", help_heading = "Synthetic tasks")]
-    pub curvature: Option<f64>,
-    /// Synthetic: teacher function of the latent coordinates [default: network].
-    #[arg(long, value_enum, help_heading = "Synthetic tasks")]
-    pub teacher: Option<TeacherArg>,
-    /// Synthetic: hidden width H of the network teacher, or number of terms J of the Fourier
-    /// teacher, >= 1 [default: 100].
-    #[arg(long, value_name = "H", help_heading = "Synthetic tasks")]
-    pub teacher_size: Option<usize>,
-    /// Synthetic: frequency of the Fourier teacher, > 0 [default: 1].
-    #[arg(long, value_name = "NU", help_heading = "Synthetic tasks")]
-    pub teacher_frequency: Option<f64>,
+    /// Manifold and teacher of a synthetic task.
+    #[command(flatten)]
+    pub shape: SyntheticShape,
     /// Synthetic: number of classes (>= 2) or regression outputs (>= 1) k [default: 2].
     #[arg(long, value_name = "K", help_heading = "Synthetic tasks")]
     pub outputs: Option<usize>,
@@ -186,11 +235,7 @@ impl TaskOptions {
     fn has_synthetic_flags(&self) -> bool {
         self.intrinsic_dim.is_some()
             || self.ambient_dim.is_some()
-            || self.manifold.is_some()
-            || self.curvature.is_some()
-            || self.teacher.is_some()
-            || self.teacher_size.is_some()
-            || self.teacher_frequency.is_some()
+            || self.shape.is_set()
             || self.outputs.is_some()
             || self.noise.is_some()
             || self.data_seed.is_some()
@@ -261,29 +306,12 @@ impl TaskOptions {
 
     fn synthetic(&self) -> anyhow::Result<SyntheticSpec> {
         let d = SyntheticSpec::default();
-        if self.curvature.is_some() && self.manifold != Some(ManifoldArg::Curved) {
-            return Err(usage("--curvature needs --manifold curved"));
-        }
-        if self.teacher_frequency.is_some() && self.teacher != Some(TeacherArg::Fourier) {
-            return Err(usage("--teacher-frequency needs --teacher fourier"));
-        }
-        let size = self.teacher_size.unwrap_or(100);
+        let (manifold, teacher) = self.shape.resolve()?;
         let spec = SyntheticSpec {
             intrinsic_dim: self.intrinsic_dim.unwrap_or(d.intrinsic_dim),
             ambient_dim: self.ambient_dim.unwrap_or(d.ambient_dim),
-            manifold: match self.manifold.unwrap_or(ManifoldArg::Linear) {
-                ManifoldArg::Linear => Manifold::Linear,
-                ManifoldArg::Curved => Manifold::Curved {
-                    frequency: self.curvature.unwrap_or(1.0),
-                },
-            },
-            teacher: match self.teacher.unwrap_or(TeacherArg::Network) {
-                TeacherArg::Network => Teacher::Network { width: size },
-                TeacherArg::Fourier => Teacher::Fourier {
-                    terms: size,
-                    frequency: self.teacher_frequency.unwrap_or(1.0),
-                },
-            },
+            manifold,
+            teacher,
             outputs: self.outputs.unwrap_or(d.outputs),
             kind: if self.target == Some(TargetArg::Regression) {
                 SyntheticKind::Regression

@@ -74,6 +74,10 @@ pub struct EstimateArgs {
     /// Synthetic tasks: seed of the generator (default 0).
     #[arg(long)]
     pub data_seed: Option<u64>,
+    /// Synthetic tasks: manifold and teacher (--manifold, --curvature, --teacher,
+    /// --teacher-size, --teacher-frequency), as for `ibits data info`.
+    #[command(flatten)]
+    pub shape: super::data::SyntheticShape,
     /// How training and test rows are chosen: the first rows in file order, or a seeded random
     /// or class-stratified subset (use one of these on tables sorted by class).
     #[arg(long, value_enum, default_value_t = SubsetArg::First)]
@@ -300,7 +304,8 @@ pub(crate) fn task_spec(args: &EstimateArgs) -> anyhow::Result<TaskSpec> {
     let synthetic_flags = args.intrinsic_dim.is_some()
         || args.ambient_dim.is_some()
         || args.classes.is_some()
-        || args.data_seed.is_some();
+        || args.data_seed.is_some()
+        || args.shape.is_set();
     match &mut source {
         TaskSource::Synthetic(spec) => {
             let defaults = SyntheticSpec::default();
@@ -308,11 +313,12 @@ pub(crate) fn task_spec(args: &EstimateArgs) -> anyhow::Result<TaskSpec> {
             spec.ambient_dim = args.ambient_dim.unwrap_or(defaults.ambient_dim.max(spec.intrinsic_dim));
             spec.outputs = args.classes.unwrap_or(defaults.outputs);
             spec.seed = args.data_seed.unwrap_or(defaults.seed);
+            (spec.manifold, spec.teacher) = args.shape.resolve()?;
             spec.validate().map_err(|e| usage(format!("synthetic task: {e}")))?;
         }
         _ if synthetic_flags => {
             return Err(usage(
-                "--intrinsic-dim, --ambient-dim, --classes and --data-seed apply only to --task synthetic",
+                "--intrinsic-dim, --ambient-dim, --classes, --data-seed, --manifold, --curvature, --teacher, --teacher-size and --teacher-frequency apply only to --task synthetic",
             ))
         }
         _ => {}

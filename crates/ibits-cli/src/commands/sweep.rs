@@ -9,9 +9,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::ValueEnum;
 use ibits::mlp_space::{estimate_mlp, MlpEstimate, MlpOptions};
 use ibits::{estimate_gp, GpData, GpEstimate, GpOptions, KernelSpec};
-use ibits_data::{load_task, Subset, SyntheticKind, SyntheticSpec, TaskSource, TaskSpec};
+use ibits_data::{
+    load_task, Manifold, Subset, SyntheticKind, SyntheticSpec, TaskSource, TaskSpec, Teacher,
+};
 use ibits_kernels::{Kernel, Linear, Mlp, Polynomial, Rbf};
 use ibits_report::sweep::{
     run_sweep, Cell, Experiment, Shard, SweepEvent, SweepOptions, SweepSummary, Target,
@@ -22,6 +25,7 @@ use ibits_report::{
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::data::{ManifoldArg, SyntheticShape, TeacherArg};
 use crate::output::{print_json, print_text, progress_bar, usage};
 
 /// Arguments of `ibits sweep`.
@@ -59,7 +63,7 @@ pub enum TaskEntry {
     /// A source string with default options.
     Source(String),
     /// A source with options.
-    Table(TaskTable),
+    Table(Box<TaskTable>),
 }
 
 /// A task with options. Synthetic parameters apply only to `source = "synthetic"`.
@@ -90,6 +94,56 @@ pub struct TaskTable {
     /// Synthetic: real-valued targets instead of classes (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression: Option<bool>,
+    /// Synthetic: the manifold, `linear` (default) or `curved`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifold: Option<String>,
+    /// Synthetic: frequency nu of the curved manifold (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curvature: Option<f64>,
+    /// Synthetic: the teacher, `network` (default) or `fourier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher: Option<String>,
+    /// Synthetic: width of the network teacher or terms of the Fourier teacher (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_size: Option<usize>,
+    /// Synthetic: frequency of the Fourier teacher (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_frequency: Option<f64>,
+}
+
+impl TaskTable {
+    /// The synthetic manifold and teacher these keys describe (the rules of the `ibits data
+    /// info` flags of the same names).
+    fn shape(&self) -> Result<(Manifold, Teacher), String> {
+        fn choice<T: ValueEnum>(key: &str, value: &Option<String>) -> Result<Option<T>, String> {
+            let Some(v) = value.as_deref() else {
+                return Ok(None);
+            };
+            T::from_str(v.trim(), true).map(Some).map_err(|_| {
+                let names: Vec<String> = T::value_variants()
+                    .iter()
+                    .filter_map(|c| c.to_possible_value().map(|p| p.get_name().to_string()))
+                    .collect();
+                format!("`{key}` must be one of {}, got {v:?}", names.join(", "))
+            })
+        }
+        let manifold: Option<ManifoldArg> = choice("manifold", &self.manifold)?;
+        let teacher: Option<TeacherArg> = choice("teacher", &self.teacher)?;
+        if self.curvature.is_some() && manifold != Some(ManifoldArg::Curved) {
+            return Err("`curvature` needs manifold = \"curved\"".into());
+        }
+        if self.teacher_frequency.is_some() && teacher != Some(TeacherArg::Fourier) {
+            return Err("`teacher_frequency` needs teacher = \"fourier\"".into());
+        }
+        let shape = SyntheticShape {
+            manifold,
+            curvature: self.curvature,
+            teacher,
+            teacher_size: self.teacher_size,
+            teacher_frequency: self.teacher_frequency,
+        };
+        shape.resolve().map_err(|e| e.to_string())
+    }
 }
 
 impl<'de> Deserialize<'de> for TaskEntry {
@@ -97,7 +151,7 @@ impl<'de> Deserialize<'de> for TaskEntry {
         let entry = match toml::Value::deserialize(deserializer)? {
             toml::Value::String(source) => TaskEntry::Source(source),
             toml::Value::Table(table) => {
-                TaskEntry::Table(TaskTable::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?)
+                TaskEntry::Table(Box::new(TaskTable::deserialize(toml::Value::Table(table)).map_err(D::Error::custom)?))
             }
             other => {
                 return Err(D::Error::custom(format!(
@@ -123,8 +177,13 @@ impl TaskEntry {
                 outputs: None,
                 noise: None,
                 regression: None,
+                manifold: None,
+                curvature: None,
+                teacher: None,
+                teacher_size: None,
+                teacher_frequency: None,
             },
-            TaskEntry::Table(table) => table.clone(),
+            TaskEntry::Table(table) => table.as_ref().clone(),
         }
     }
 
@@ -138,6 +197,14 @@ impl TaskEntry {
             ("k", t.outputs.map(|v| v.to_string())),
             ("noise", t.noise.map(|v| v.to_string())),
             ("regression", t.regression.map(|v| v.to_string())),
+            ("manifold", t.manifold.clone()),
+            ("curvature", t.curvature.map(|v| v.to_string())),
+            ("teacher", t.teacher.clone()),
+            ("teacher_size", t.teacher_size.map(|v| v.to_string())),
+            (
+                "teacher_frequency",
+                t.teacher_frequency.map(|v| v.to_string()),
+            ),
             ("subset", t.subset.clone()),
             ("data_seed", t.data_seed.map(|v| v.to_string())),
         ] {
@@ -162,6 +229,7 @@ impl TaskEntry {
         let data_seed = t.data_seed.unwrap_or(0);
         let (source, intrinsic_dim) = match source {
             TaskSource::Synthetic(defaults) => {
+                let (manifold, teacher) = t.shape()?;
                 let spec = SyntheticSpec {
                     intrinsic_dim: t.intrinsic_dim.unwrap_or(defaults.intrinsic_dim),
                     ambient_dim: t.ambient_dim.unwrap_or(defaults.ambient_dim),
@@ -172,8 +240,9 @@ impl TaskEntry {
                     } else {
                         SyntheticKind::Classification
                     },
+                    manifold,
+                    teacher,
                     seed: data_seed,
-                    ..defaults
                 };
                 spec.validate().map_err(|e| e.to_string())?;
                 let m = spec.intrinsic_dim;
@@ -186,6 +255,11 @@ impl TaskEntry {
                     ("outputs", t.outputs.is_some()),
                     ("noise", t.noise.is_some()),
                     ("regression", t.regression.is_some()),
+                    ("manifold", t.manifold.is_some()),
+                    ("curvature", t.curvature.is_some()),
+                    ("teacher", t.teacher.is_some()),
+                    ("teacher_size", t.teacher_size.is_some()),
+                    ("teacher_frequency", t.teacher_frequency.is_some()),
                 ];
                 if let Some((key, _)) = synthetic_only.iter().find(|(_, set)| *set) {
                     return Err(format!(
