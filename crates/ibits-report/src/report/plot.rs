@@ -608,25 +608,71 @@ impl Figure for LineChart {
                     .map_err(|e| e.to_string())?;
             }
         }
-        // Put the legend where the data are not: upper right for falling curves (bits against
-        // eps), upper left for rising ones.
-        let falling = self.series.iter().filter(|s| s.points.len() >= 2).all(|s| {
-            let (first, last) = (s.points[0].1, s.points[s.points.len() - 1].1);
-            first >= last
-        });
+        // Put the legend in the corner the lines cross least.
+        let lines: Vec<Vec<(f64, f64)>> = self
+            .series
+            .iter()
+            .map(|s| {
+                let mut points: Vec<(f64, f64)> = s
+                    .points
+                    .iter()
+                    .map(|p| (map_x(p.0), map_y(p.1)))
+                    .filter(|p| p.0.is_finite() && p.1.is_finite())
+                    .map(|(x, y)| ((x - x_lo) / (x_hi - x_lo), (y - y_lo) / (y_hi - y_lo)))
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                points
+            })
+            .collect();
         chart
             .configure_series_labels()
-            .position(if falling {
-                SeriesLabelPosition::UpperRight
-            } else {
-                SeriesLabelPosition::UpperLeft
-            })
+            .position(legend_corner(&lines))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())
     }
+}
+
+/// The legend corner (upper right, upper left, lower left, lower right, in that order of
+/// preference) whose box — 55% of the width, 40% of the height — the polylines cross least;
+/// points are in axis fractions (0..1, y up).
+fn legend_corner(lines: &[Vec<(f64, f64)>]) -> SeriesLabelPosition {
+    let corners = [
+        (SeriesLabelPosition::UpperRight, 0.45..=1.0, 0.6..=1.0),
+        (SeriesLabelPosition::UpperLeft, 0.0..=0.55, 0.6..=1.0),
+        (SeriesLabelPosition::LowerLeft, 0.0..=0.55, 0.0..=0.4),
+        (SeriesLabelPosition::LowerRight, 0.45..=1.0, 0.0..=0.4),
+    ];
+    // Sample each segment every 1% of the axes, so a line through a corner counts even
+    // between its points, in proportion to its length there.
+    let samples: Vec<(f64, f64)> = lines
+        .iter()
+        .flat_map(|line| {
+            line.windows(2)
+                .flat_map(|w| {
+                    let (dx, dy) = (w[1].0 - w[0].0, w[1].1 - w[0].1);
+                    let steps = ((dx.hypot(dy) * 100.0).ceil() as usize).clamp(1, 1000);
+                    (0..steps).map(move |i| {
+                        let t = i as f64 / steps as f64;
+                        (w[0].0 + t * dx, w[0].1 + t * dy)
+                    })
+                })
+                .chain(line.last().copied())
+        })
+        .collect();
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+    for (position, xs, ys) in corners {
+        let hits = samples
+            .iter()
+            .filter(|(x, y)| xs.contains(x) && ys.contains(y))
+            .count();
+        if hits < best.0 {
+            best = (hits, position);
+        }
+    }
+    best.1
 }
 
 /// One bar of a [`BarChart`].
@@ -794,6 +840,24 @@ mod tests {
         let axis = LogAxis::new(values.into_iter(), 0.0).unwrap();
         assert_eq!(axis.floor, -300.0);
         assert!(axis.clamps);
+    }
+
+    #[test]
+    fn legend_goes_to_the_corner_the_lines_avoid() {
+        let corner = |lines: &[Vec<(f64, f64)>]| format!("{:?}", legend_corner(lines));
+        // Falling straight line from upper left to lower right: the lower left is free...
+        // and so is the upper right; the upper right is preferred.
+        assert_eq!(corner(&[vec![(0.0, 1.0), (1.0, 0.0)]]), "UpperRight");
+        // Flat lines along the top: the legend goes below.
+        let top = vec![(0.0, 0.9), (1.0, 0.85)];
+        assert_eq!(corner(&[top.clone()]), "LowerLeft");
+        // Along the top and falling to the lower right: lower left.
+        assert_eq!(corner(&[top, vec![(0.0, 0.5), (1.0, 0.0)]]), "LowerLeft");
+        // Rising steeply from the lower left, then flat along the top: lower right.
+        assert_eq!(
+            corner(&[vec![(0.0, 0.0), (0.2, 0.9), (1.0, 0.95)]]),
+            "LowerRight"
+        );
     }
 
     #[test]
