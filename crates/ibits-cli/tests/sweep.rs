@@ -286,6 +286,24 @@ fn three_shards_merged_equal_a_single_run() {
     ibits().arg("report").arg(&merged).assert().success();
 }
 
+/// The cells `ibits sweep FILE --dry-run --json` lists.
+fn dry_run(file: &Path) -> Vec<Value> {
+    let output = ibits()
+        .arg("sweep")
+        .arg(file)
+        .arg("--dry-run")
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 fn usage_error(tmp: &Path, text: &str) -> String {
     let experiment = write(tmp, "bad.toml", text);
     let output = ibits()
@@ -548,20 +566,7 @@ fn the_example_experiments_parse() {
         ("paper-dimension-seeds.toml", 24),
         ("paper-architectures.toml", 16),
     ] {
-        let output = ibits()
-            .arg("sweep")
-            .arg(examples.join(file))
-            .arg("--dry-run")
-            .arg("--json")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{file}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let listed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(listed.len(), cells, "{file}");
+        assert_eq!(dry_run(&examples.join(file)).len(), cells, "{file}");
     }
 }
 
@@ -577,21 +582,9 @@ fn synthetic_manifold_and_teacher_are_grid_keys() {
         ),
     )
     .unwrap();
-    let output = ibits()
-        .arg("sweep")
-        .arg(&file)
-        .arg("--dry-run")
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let listed: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let listed = dry_run(&file);
     assert_eq!(listed.len(), 16, "2 dims x 2 curvatures x 2 spaces x 2 n");
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = serde_json::to_string(&listed).unwrap();
     assert!(
         text.contains(
             "manifold=curved,curvature=2,teacher=fourier,teacher_size=20,teacher_frequency=0.5"
