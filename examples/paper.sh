@@ -7,7 +7,7 @@
 # Runs the five sweeps (paper-tasks, paper-uci, paper-dimension, paper-dimension-seeds,
 # paper-architectures), their reports (OUT/<part>/report/report.md and plots/), and
 # examples/paper-models.sh (model classes and the 2023 bound). Wall time per command goes to
-# OUT/times.tsv; the whole run took 9 min 10 s on a shared 2-core machine. Then
+# OUT/times.tsv; the whole run took 10 min 9 s on a shared 2-core machine. Then
 # `python3 examples/paper-tables.py OUT` prints every table of docs/results.md.
 # Re-running resumes the sweeps (finished cells are skipped) and re-runs the models and bounds.
 # Fashion-MNIST must be in data/fashion-mnist/ (see examples/paper-tasks.toml).
