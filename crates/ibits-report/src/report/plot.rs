@@ -850,7 +850,7 @@ mod tests {
         assert_eq!(corner(&[vec![(0.0, 1.0), (1.0, 0.0)]]), "UpperRight");
         // Flat lines along the top: the legend goes below.
         let top = vec![(0.0, 0.9), (1.0, 0.85)];
-        assert_eq!(corner(&[top.clone()]), "LowerLeft");
+        assert_eq!(corner(std::slice::from_ref(&top)), "LowerLeft");
         // Along the top and falling to the lower right: lower left.
         assert_eq!(corner(&[top, vec![(0.0, 0.5), (1.0, 0.0)]]), "LowerLeft");
         // Rising steeply from the lower left, then flat along the top: lower right.
