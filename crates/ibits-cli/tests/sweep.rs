@@ -3,6 +3,7 @@
 //! files are usage errors naming the line.
 
 use std::collections::BTreeMap;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -163,15 +164,24 @@ fn interrupted_then_resumed(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let experiment = write(tmp.path(), "slow.toml", SLOW);
     let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ibits"))
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("ibits"));
+    command
         .arg("sweep")
         .arg(&experiment)
         .arg("--out")
         .arg(&out)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // A test run started in the background by a shell without job control inherits an ignored
+    // SIGINT; give the sweep the default disposition a user's terminal would give it.
+    // SAFETY: signal(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
     wait_for_lines(&mut child, &out, 2);
     if signal == "KILL" {
         child.kill().unwrap();
