@@ -85,96 +85,70 @@ pub struct BoundArgs {
         allow_negative_numbers = true
     )]
     pub eps: Option<f64>,
-    /// n, number of training points (>= 1).
-    #[arg(
-        long,
-        value_name = "N",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub train_points: Option<f64>,
-    /// m, intrinsic dimension of the data (>= 1).
-    #[arg(
-        long,
-        value_name = "M",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub manifold_dim: Option<f64>,
-    /// R, largest Euclidean norm of an input (> 0, input units).
-    #[arg(
-        long,
-        value_name = "R",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub radius: Option<f64>,
-    /// delta, smallest distance between inputs of different classes (> 0, input units).
-    #[arg(
-        long,
-        value_name = "DELTA",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub separation: Option<f64>,
-    /// C, number of classes (>= 2): sets D = C - 1 and P = C.
-    #[arg(
-        long,
-        value_name = "C",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub num_classes: Option<f64>,
-    /// D, output dimension (> 0) [default: classes - 1].
-    #[arg(
-        long,
-        value_name = "D",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub output_dim: Option<f64>,
-    /// P, number of combinations of discrete input features (>= 1) [default: classes].
-    #[arg(
-        long,
-        value_name = "P",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub discrete_states: Option<f64>,
-    /// B, bound on the absolute value of each output (> 0) [default: 1].
-    #[arg(
-        long,
-        value_name = "B",
-        allow_negative_numbers = true,
-        help_heading = "Paper quantities (replace the preset's or measured values)"
-    )]
-    pub output_bound: Option<f64>,
-    /// With --task: k, neighbours of the intrinsic-dimension MLE (>= 2) [default: 5].
-    #[arg(long, value_name = "K", help_heading = "Measuring on a task")]
-    pub neighbours: Option<usize>,
-    /// With --task: query points of the intrinsic-dimension MLE, drawn from the training
-    /// inputs (>= 1) [default: 1000].
-    #[arg(long, value_name = "Q", help_heading = "Measuring on a task")]
-    pub dim_queries: Option<usize>,
-    /// With --task: training inputs searched for delta (>= 2; all when larger than n); a
-    /// subset overestimates delta [default: 4000].
-    #[arg(long, value_name = "S", help_heading = "Measuring on a task")]
-    pub separation_points: Option<usize>,
-    /// With --task: ignore different-class pairs at distance <= this (duplicated or mislabelled
-    /// inputs; >= 0, input units) [default: 0].
-    #[arg(
-        long,
-        value_name = "F",
-        allow_negative_numbers = true,
-        help_heading = "Measuring on a task"
-    )]
-    pub separation_floor: Option<f64>,
-    /// With --task: seed of the query and separation subsets [default: 0].
-    #[arg(long, value_name = "SEED", help_heading = "Measuring on a task")]
-    pub seed: Option<u64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    // The two groups below set their help headings; keep ungrouped flags above them.
+    /// The paper's quantities given directly.
+    #[command(flatten)]
+    pub paper: PaperQuantities,
+    /// How the quantities are measured on --task.
+    #[command(flatten)]
+    pub measuring: Measuring,
+}
+
+/// The bound's quantities given by flag; each replaces the preset's or the measured value.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Paper quantities (replace the preset's or measured values)")]
+pub struct PaperQuantities {
+    /// n, number of training points (>= 1).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub train_points: Option<f64>,
+    /// m, intrinsic dimension of the data (>= 1).
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub manifold_dim: Option<f64>,
+    /// R, largest Euclidean norm of an input (> 0, input units).
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    pub radius: Option<f64>,
+    /// delta, smallest distance between inputs of different classes (> 0, input units).
+    #[arg(long, value_name = "DELTA", allow_negative_numbers = true)]
+    pub separation: Option<f64>,
+    /// C, number of classes (>= 2): sets D = C - 1 and P = C.
+    #[arg(long, value_name = "C", allow_negative_numbers = true)]
+    pub num_classes: Option<f64>,
+    /// D, output dimension (> 0) [default: classes - 1].
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    pub output_dim: Option<f64>,
+    /// P, number of combinations of discrete input features (>= 1) [default: classes].
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub discrete_states: Option<f64>,
+    /// B, bound on the absolute value of each output (> 0) [default: 1].
+    #[arg(long, value_name = "B", allow_negative_numbers = true)]
+    pub output_bound: Option<f64>,
+}
+
+/// How the quantities are measured on a task (with --task).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Measuring on a task")]
+pub struct Measuring {
+    /// With --task: k, neighbours of the intrinsic-dimension MLE (>= 2) [default: 5].
+    #[arg(long, value_name = "K")]
+    pub neighbours: Option<usize>,
+    /// With --task: query points of the intrinsic-dimension MLE, drawn from the training
+    /// inputs (>= 1) [default: 1000].
+    #[arg(long, value_name = "Q")]
+    pub dim_queries: Option<usize>,
+    /// With --task: training inputs searched for delta (>= 2; all when larger than n); a
+    /// subset overestimates delta [default: 4000].
+    #[arg(long, value_name = "S")]
+    pub separation_points: Option<usize>,
+    /// With --task: ignore different-class pairs at distance <= this (duplicated or mislabelled
+    /// inputs; >= 0, input units) [default: 0].
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub separation_floor: Option<f64>,
+    /// With --task: seed of the query and separation subsets [default: 0].
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
 }
 
 /// Where each quantity came from.
@@ -289,8 +263,8 @@ fn data_error(e: DataError) -> anyhow::Error {
     }
 }
 
-impl BoundArgs {
-    fn measuring_flag_given(&self) -> bool {
+impl Measuring {
+    fn given(&self) -> bool {
         self.neighbours.is_some()
             || self.dim_queries.is_some()
             || self.separation_points.is_some()
@@ -330,7 +304,9 @@ impl BoundArgs {
         }
         Ok(options)
     }
+}
 
+impl BoundArgs {
     /// Apply the quantity flags to `q`, recording their sources.
     fn apply_flags(&self, q: &mut BoundQuantities, sources: &mut Sources) -> anyhow::Result<()> {
         let set = |slot: &mut f64, src: &mut String, value: Option<f64>, flag: &str| {
@@ -342,20 +318,25 @@ impl BoundArgs {
         set(
             &mut q.train_points,
             &mut sources.train_points,
-            self.train_points,
+            self.paper.train_points,
             "--train-points",
         );
         set(
             &mut q.intrinsic_dim,
             &mut sources.intrinsic_dim,
-            self.manifold_dim,
+            self.paper.manifold_dim,
             "--manifold-dim",
         );
-        set(&mut q.radius, &mut sources.radius, self.radius, "--radius");
+        set(
+            &mut q.radius,
+            &mut sources.radius,
+            self.paper.radius,
+            "--radius",
+        );
         set(
             &mut q.separation,
             &mut sources.separation,
-            self.separation,
+            self.paper.separation,
             "--separation",
         );
         set(
@@ -364,7 +345,7 @@ impl BoundArgs {
             self.eps,
             "--eps",
         );
-        if let Some(c) = self.num_classes {
+        if let Some(c) = self.paper.num_classes {
             if !(c.is_finite() && c >= 2.0) {
                 return Err(usage(format!(
                     "--num-classes must be a finite number >= 2, got {c}"
@@ -378,19 +359,19 @@ impl BoundArgs {
         set(
             &mut q.output_dim,
             &mut sources.output_dim,
-            self.output_dim,
+            self.paper.output_dim,
             "--output-dim",
         );
         set(
             &mut q.discrete_states,
             &mut sources.discrete_states,
-            self.discrete_states,
+            self.paper.discrete_states,
             "--discrete-states",
         );
         set(
             &mut q.output_bound,
             &mut sources.output_bound,
-            self.output_bound,
+            self.paper.output_bound,
             "--output-bound",
         );
         Ok(())
@@ -413,7 +394,7 @@ fn all_sources(label: &str) -> Sources {
 
 /// Run `ibits bound`.
 pub fn run(args: &BoundArgs) -> anyhow::Result<()> {
-    if args.task.is_none() && (args.options.is_set() || args.measuring_flag_given()) {
+    if args.task.is_none() && (args.options.is_set() || args.measuring.given()) {
         return Err(usage(
             "task and measuring options (--n-train, --subset, --neighbours, --seed, ...) need --task",
         ));
@@ -492,18 +473,18 @@ fn from_preset(args: &BoundArgs, preset: Preset) -> anyhow::Result<BoundReport> 
 fn from_flags(args: &BoundArgs) -> anyhow::Result<BoundReport> {
     let mut missing = Vec::new();
     for (value, flag) in [
-        (args.train_points, "--train-points"),
-        (args.manifold_dim, "--manifold-dim"),
-        (args.radius, "--radius"),
-        (args.separation, "--separation"),
+        (args.paper.train_points, "--train-points"),
+        (args.paper.manifold_dim, "--manifold-dim"),
+        (args.paper.radius, "--radius"),
+        (args.paper.separation, "--separation"),
         (args.eps, "--eps"),
     ] {
         if value.is_none() {
             missing.push(flag);
         }
     }
-    let classes_given =
-        args.num_classes.is_some() || (args.output_dim.is_some() && args.discrete_states.is_some());
+    let classes_given = args.paper.num_classes.is_some()
+        || (args.paper.output_dim.is_some() && args.paper.discrete_states.is_some());
     if !classes_given {
         missing.push("--num-classes (or --output-dim and --discrete-states)");
     }
@@ -529,7 +510,7 @@ fn from_flags(args: &BoundArgs) -> anyhow::Result<BoundReport> {
 }
 
 fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
-    let options = args.data_options()?;
+    let options = args.measuring.data_options()?;
     let spec = args.options.spec(name)?;
     let task: Task = load_task(&spec)
         .map_err(data_error)
@@ -547,7 +528,7 @@ fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
     let measured = "measured".to_string();
     let mut sources = all_sources("measured");
     let mut warnings = Vec::new();
-    let dimension = if args.manifold_dim.is_none() {
+    let dimension = if args.paper.manifold_dim.is_none() {
         let est = intrinsic_dimension_mle(
             x,
             options.neighbours,
@@ -569,7 +550,7 @@ fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
     } else {
         None
     };
-    let separation = if args.separation.is_none() {
+    let separation = if args.paper.separation.is_none() {
         let sep = class_separation(
             x,
             labels,
@@ -592,7 +573,7 @@ fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
     } else {
         None
     };
-    let radius = if args.radius.is_none() {
+    let radius = if args.paper.radius.is_none() {
         max_norm(x)
     } else {
         f64::NAN
