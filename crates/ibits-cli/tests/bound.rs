@@ -1,24 +1,9 @@
 //! End-to-end tests of `ibits bound`: the ICML 2023 bound from the paper's presets, from flags
 //! and measured on tasks; bad input exits with 2 and says what to change.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
 
-fn ibits() -> Command {
-    let mut c = Command::cargo_bin("ibits").unwrap();
-    c.env_remove("IBITS_DATA_DIR");
-    c
-}
-
-fn stdout_json(args: &[&str]) -> Value {
-    let out = ibits().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{ibits, stdout_json};
 
 /// Run, expect exit code 2, return stderr.
 fn usage_error(args: &[&str]) -> String {

@@ -1,24 +1,9 @@
 //! End-to-end tests of `ibits data`. Expected counts are the published ones in
 //! data/*/README.md.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
 
-fn ibits() -> Command {
-    let mut c = Command::cargo_bin("ibits").unwrap();
-    c.env_remove("IBITS_DATA_DIR");
-    c
-}
-
-fn stdout_json(args: &[&str]) -> Value {
-    let out = ibits().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{ibits, stdout_json};
 
 #[test]
 fn list_names_every_vendored_dataset() {
