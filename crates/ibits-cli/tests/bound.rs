@@ -21,7 +21,7 @@ fn four_digits(x: f64) -> f64 {
     (x / scale).round() * scale
 }
 
-// The values the paper reports (DESIGN.md §8), 4 significant digits.
+// The values the paper reports (docs/design.md §8), 4 significant digits.
 const PUBLISHED: [(&str, f64, &str); 4] = [
     ("mnist", 1.485e16, "1.485e16"),
     ("svhn", 1.213e31, "1.213e31"),

@@ -1,5 +1,5 @@
 //! End-to-end tests of `ibits law`: flags, JSON batches, text output and error handling.
-//! Reference values: DESIGN.md §8 (exact ncx2 tails) and the mpmath convolution integrals of
+//! Reference values: docs/design.md §8 (exact ncx2 tails) and the mpmath convolution integrals of
 //! crates/ibits-stats/tests/reference/gx2/convolution.py.
 
 use std::io::Write;
@@ -35,7 +35,7 @@ fn cases_file(text: &str) -> tempfile::NamedTempFile {
 
 #[test]
 fn ncx2_flags_give_published_bits() {
-    // DESIGN §8: (1000, 500, 240) -> 765.44 bits, (1000, 500, 150) -> 1069.45 bits.
+    // docs/design.md §8: (1000, 500, 240) -> 765.44 bits, (1000, 500, 150) -> 1069.45 bits.
     let answers = json_output(&[
         "law", "ncx2", "--df", "1000", "--nc", "500", "--x", "240,150",
     ]);
@@ -128,7 +128,7 @@ fn batch_answers_in_order() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/law_cases.json");
     let answers = json_output(&["law", "--input", path]);
     assert_eq!(answers.len(), 6);
-    // DESIGN §8: (1000, 500, 240) -> 765.44 bits; (400, 50, 0.1) -> 2145.90 bits.
+    // docs/design.md §8: (1000, 500, 240) -> 765.44 bits; (400, 50, 0.1) -> 2145.90 bits.
     assert!((number(&answers[0], "bits") - 765.44).abs() < 0.006);
     assert!((number(&answers[1], "bits") - 2145.90).abs() < 0.006);
     // mpmath convolution: law B at x = 1e-4, ln F = -38.98353255671552013.
@@ -170,7 +170,7 @@ fn malformed_case_gets_an_error_field_and_the_batch_goes_on() {
         .contains("degrees of freedom must be finite and > 0, got -1"));
     assert!(answers[1]["error"].as_str().unwrap().contains("poisson"));
     assert_eq!(answers[1]["input"]["mean"], 3);
-    // DESIGN §8: (10, 5, 2) -> -ln F = 7.7151 nats.
+    // docs/design.md §8: (10, 5, 2) -> -ln F = 7.7151 nats.
     assert!((number(&answers[2], "ln_cdf") + 7.7151).abs() < 6e-5);
     assert!(answers[3]["error"]
         .as_str()

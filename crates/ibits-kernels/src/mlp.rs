@@ -209,7 +209,7 @@ mod tests {
     use super::*;
     use approx::assert_relative_eq;
 
-    // DESIGN.md section 8: q11 = q22 = q; q12 = 0 -> q/(2 pi); q12 = q -> q/2; q12 = -q -> 0.
+    // docs/design.md section 8: q11 = q22 = q; q12 = 0 -> q/(2 pi); q12 = q -> q/2; q12 = -q -> 0.
     #[test]
     fn relu_expectation_matches_closed_form_identities() {
         for q in [1e-3, 0.7, 1.0, 42.0] {

@@ -19,7 +19,7 @@
 //!   not fit the training set counted as rejected.
 //!
 //! The error of a network on a data set is always the mean over the n*k entries,
-//! `1/(n k) sum_i sum_c (h_c(x_i) - y_ic)^2` (DESIGN §1), accumulated in f64.
+//! `1/(n k) sum_i sum_c (h_c(x_i) - y_ic)^2` (docs/design.md §1), accumulated in f64.
 //!
 //! Networks compute in `f64` by default; `f32` ([`Precision::F32`]) is available where it is
 //! measured to give the same bits.

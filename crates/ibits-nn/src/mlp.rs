@@ -209,7 +209,7 @@ impl<T: Real> Mlp<T> {
     /// ```text
     /// e(h) = 1/(n k) * sum_i sum_c (h_c(x_i) - y_ic)^2
     /// ```
-    /// accumulated in f64 whatever `T` is (DESIGN §1; with one-hot y this is the test error
+    /// accumulated in f64 whatever `T` is (docs/design.md §1; with one-hot y this is the test error
     /// of the inductive-bias definition).
     ///
     /// # Errors

@@ -11,7 +11,7 @@
 //!
 //! and its arithmetic is single-threaded, so hypothesis i's result depends only on (seed, i)
 //! and the settings: identical for any number of rayon threads and any split of the indices
-//! into shards (DESIGN §3). The hypotheses whose training error exceeds the threshold do not
+//! into shards (docs/design.md §3). The hypotheses whose training error exceeds the threshold do not
 //! fit the training set and are not in p_h; they are kept in the output and counted, never
 //! silently dropped.
 

@@ -3,7 +3,7 @@
 //!
 //! Nothing here computes an estimate; the producer fills the fields it has and leaves the rest
 //! `None`. Units are in the field names: `*_bits` are bits (-log2 P), `*_nats` are nats
-//! (-ln P), errors are mean squared errors per entry (DESIGN §1, dimensionless).
+//! (-ln P), errors are mean squared errors per entry (docs/design.md §1, dimensionless).
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Time of `Ncx2::log_cdf` (and `log_pdf`) on a fixed set of points, including the deep-tail
-//! points of DESIGN.md §8. The same points are timed for scipy by benches/scipy_ncx2.py.
+//! points of docs/design.md §8. The same points are timed for scipy by benches/scipy_ncx2.py.
 //!
 //! Run: `cargo bench -p ibits-stats --bench ncx2` (add `-- --quick` for a short run).
 
@@ -11,10 +11,10 @@ use ibits_stats::Ncx2;
 /// (df, nc, x) — keep in sync with POINTS in benches/scipy_ncx2.py.
 #[rustfmt::skip]
 pub const POINTS: [(f64, f64, f64); 14] = [
-    // DESIGN.md §8, nats table
+    // docs/design.md §8, nats table
     (10.0, 5.0, 2.0), (100.0, 20.0, 50.0), (1000.0, 200.0, 500.0), (1000.0, 1000.0, 300.0),
     (10000.0, 2000.0, 5000.0), (10000.0, 2000.0, 2000.0),
-    // DESIGN.md §8, bits table (scipy returns -inf for the last four)
+    // docs/design.md §8, bits table (scipy returns -inf for the last four)
     (200.0, 100.0, 5.0), (1000.0, 500.0, 240.0), (1000.0, 500.0, 150.0), (400.0, 50.0, 2.0),
     (400.0, 50.0, 0.1),
     // bulk with many mixture terms, upper tail, ln F ≈ -1e6

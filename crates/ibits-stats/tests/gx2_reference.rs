@@ -1,6 +1,6 @@
 #![allow(clippy::excessive_precision)] // mpmath reference digits are kept as printed.
 //! Generalized chi-squared against independent values: mpmath convolution integrals, closed
-//! forms, the non-central chi-squared law, and published tail values (DESIGN §8).
+//! forms, the non-central chi-squared law, and published tail values (docs/design.md §8).
 
 use std::f64::consts::LN_2;
 
@@ -197,7 +197,7 @@ fn chi_squared_two_dof_closed_form() {
 
 #[test]
 fn published_ncx2_tail_values_in_bits() {
-    // DESIGN §8: -log2 F of χ'²_df(nc) at x (exact values; scipy gives -inf for the last three).
+    // docs/design.md §8: -log2 F of χ'²_df(nc) at x (exact values; scipy gives -inf for the last three).
     #[rustfmt::skip]
     let table: [(f64, f64, f64, f64); 4] = [
         (200.0, 100.0, 5.0, 466.50),

@@ -3,7 +3,7 @@
 //! Reference values: tests/reference/ncx2/ncx2.json, written by
 //! tests/reference/ncx2/make_reference.py (mpmath 1.3, mp.dps = 50, 20 significant digits;
 //! Poisson mixtures of mpmath's incomplete gammas, cross-checked by an elementary series and by
-//! quadrature of the density). The first eleven points are those of DESIGN.md §8.
+//! quadrature of the density). The first eleven points are those of docs/design.md §8.
 
 use ibits_stats::Ncx2;
 use serde_json::Value;
@@ -108,7 +108,7 @@ fn reference_spans_the_required_domain() {
 
 #[test]
 fn design_values_at_full_precision() {
-    // DESIGN.md §8 (both tables) against the full-precision mpmath values at 1e-9 relative.
+    // docs/design.md §8 (both tables) against the full-precision mpmath values at 1e-9 relative.
     #[rustfmt::skip]
     let design: [(f64, f64, f64); 11] = [
         (10.0, 5.0, 2.0), (100.0, 20.0, 50.0), (1000.0, 200.0, 500.0), (1000.0, 1000.0, 300.0),

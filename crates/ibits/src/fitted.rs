@@ -1,4 +1,4 @@
-//! The fitted and counted paths from sampled test errors (DESIGN.md sections 2b and 2c), shared
+//! The fitted and counted paths from sampled test errors (docs/design.md sections 2b and 2c), shared
 //! by every hypothesis space that can draw hypotheses.
 //!
 //! ```text

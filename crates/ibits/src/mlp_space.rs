@@ -1,4 +1,4 @@
-//! The trained-network hypothesis space (DESIGN.md sections 2b and 4): S MLPs trained from
+//! The trained-network hypothesis space (docs/design.md sections 2b and 4): S MLPs trained from
 //! independent initialisations and data orders, the fitted law on their test errors, and how
 //! the answer's uncertainty shrinks with S.
 //!

@@ -9,7 +9,7 @@
 //! I(eps_model) = -log2 P_{h ~ p_h}[ e(h) <= eps_model ]        bits
 //! ```
 //!
-//! (DESIGN §1 and §4; Boopathy et al. 2024, §5.2.) The classes here: ridge / linear least
+//! (docs/design.md §1 and §4; Boopathy et al. 2024, §5.2.) The classes here: ridge / linear least
 //! squares, k-nearest neighbours, the GP posterior mean, and trained MLPs of given widths and
 //! depths.
 
@@ -64,7 +64,7 @@ pub enum ModelError {
     Svd,
 }
 
-/// Mean over the N*k entries of the squared difference, the test error of DESIGN §1.
+/// Mean over the N*k entries of the squared difference, the test error of docs/design.md §1.
 pub fn mean_squared_error(prediction: ArrayView2<'_, f64>, target: ArrayView2<'_, f64>) -> f64 {
     let sum: f64 = prediction
         .iter()

@@ -1,4 +1,4 @@
-#![allow(non_snake_case)] // K_XX, K_XT, K_TT as in DESIGN.md section 2a.
+#![allow(non_snake_case)] // K_XX, K_XT, K_TT as in docs/design.md section 2a.
 
 //! The exact GP path against independent computations of the same posterior and law:
 //! 50-digit arithmetic (mpmath: Cholesky, eigsy, Ruben's series / the ncx2 closed form) and a

@@ -106,8 +106,8 @@ mod tests {
     // Points on both sides of the switch in each of Boost's branches.
     #[rustfmt::skip]
     const SCIPY_UNDERFLOW: [(f64, f64, f64, bool); 13] = [
-        (200.0, 100.0, 5.0, false),     // DESIGN.md §8: scipy gives 466.50 bits
-        (1000.0, 500.0, 240.0, true),   // DESIGN.md §8: scipy -inf (true value 765.44 bits)
+        (200.0, 100.0, 5.0, false),     // docs/design.md §8: scipy gives 466.50 bits
+        (1000.0, 500.0, 240.0, true),   // docs/design.md §8: scipy -inf (true value 765.44 bits)
         (1000.0, 500.0, 150.0, true),
         (400.0, 50.0, 2.0, true),
         (400.0, 50.0, 0.1, true),
@@ -132,7 +132,7 @@ mod tests {
         }
     }
 
-    // Where scipy is finite the paper's value is -ln F: DESIGN.md §8, 466.50 bits at
+    // Where scipy is finite the paper's value is -ln F: docs/design.md §8, 466.50 bits at
     // (200, 100, 5); where it is -inf, Sankaran's z²/2 from the paper's own code (numpy):
     // (1000, 500, 240) -> 493.62251876994316 nats.
     #[test]

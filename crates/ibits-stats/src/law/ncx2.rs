@@ -74,7 +74,7 @@ const MAX_TERMS: u64 = 1 << 24;
 /// ```
 /// use ibits_stats::Ncx2;
 /// let law = Ncx2::new(1000.0, 1000.0).unwrap();
-/// // DESIGN.md §8: -ln F(300) = 622.5222 nats (scipy returns -inf here).
+/// // docs/design.md §8: -ln F(300) = 622.5222 nats (scipy returns -inf here).
 /// assert!((law.log_cdf(300.0) + 622.5222).abs() < 1e-4);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -482,7 +482,7 @@ fn log_density_mixture(a: f64, mu: f64, y: f64) -> f64 {
 mod tests {
     use super::*;
 
-    // DESIGN.md §8, nats: (df, nc, x, -ln F) as printed (4 decimals).
+    // docs/design.md §8, nats: (df, nc, x, -ln F) as printed (4 decimals).
     #[rustfmt::skip]
     const DESIGN_NATS: [(f64, f64, f64, f64); 6] = [
         (10.0,    5.0,    2.0,    7.7151),
@@ -493,7 +493,7 @@ mod tests {
         (10000.0, 2000.0, 2000.0, 4855.9917),
     ];
 
-    // DESIGN.md §8, bits: (df, nc, x, -log2 F) as printed (2 decimals).
+    // docs/design.md §8, bits: (df, nc, x, -log2 F) as printed (2 decimals).
     #[rustfmt::skip]
     const DESIGN_BITS: [(f64, f64, f64, f64); 5] = [
         (200.0,  100.0, 5.0,   466.50),

@@ -11,7 +11,7 @@
 //! [`ibits_stats::Gx2::from_weighted_noncentralities`]) are a constant offset c_j.
 //!
 //! # Reference
-//! DESIGN.md section 2a; Boopathy et al. (2024), "Towards Exact Computation of Inductive Bias",
+//! docs/design.md section 2a; Boopathy et al. (2024), "Towards Exact Computation of Inductive Bias",
 //! IJCAI, section 4 (the GP hypothesis space).
 
 use ibits_stats::{Gx2, Gx2Method, RubenOptions};

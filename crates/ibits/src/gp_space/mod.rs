@@ -1,4 +1,4 @@
-//! The Gaussian-process hypothesis space and its exact law (DESIGN.md section 2a).
+//! The Gaussian-process hypothesis space and its exact law (docs/design.md section 2a).
 //!
 //! Hypotheses are draws of a GP with kernel k conditioned to interpolate the training set; on
 //! the N test inputs they are Gaussian, one independent draw per output column:

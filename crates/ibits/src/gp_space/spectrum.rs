@@ -15,7 +15,7 @@
 //! Golub & Van Loan (2013), "Matrix Computations", 4th ed., Algorithm 8.3.1 (tridiagonalisation)
 //! and section 8.3.5 (implicit symmetric QR step); the QL variant follows EISPACK `tql2`
 //! (Bowdler, Martin, Reinsch & Wilkinson 1968) as transcribed in the public-domain JAMA library.
-//! DESIGN.md section 3.1.
+//! docs/design.md section 3.1.
 
 #![allow(non_snake_case)] // Sigma, Q, T, W, B follow the formulas above.
 

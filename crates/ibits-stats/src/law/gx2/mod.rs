@@ -14,7 +14,7 @@
 //! ```
 //!
 //! which stays finite when a weight goes to zero with `c_j` fixed (the term becomes the constant
-//! `c_j`): this is the form the Gaussian-process path needs (DESIGN §2a).
+//! `c_j`): this is the form the Gaussian-process path needs (docs/design.md §2a).
 //!
 //! The lower-tail log-CDF `ln P[e ≤ x]` comes from four methods, one file each:
 //! - [`saddlepoint`](Gx2::saddlepoint): Lugannani–Rice with Daniels' second-order correction,
@@ -139,7 +139,7 @@ impl Gx2 {
 
     /// A generalized chi-squared law from weights `w_j ≥ 0`, multiplicities `m_j` and
     /// *weighted* non-centralities `c_j = w_j d_j ≥ 0` — the Gaussian-process parametrization
-    /// (DESIGN §2a: `w_j = l_j/(N k)`, `m_j = k`, `c_j = Σ_c B_jc²/(N k)`), where a zero weight
+    /// (docs/design.md §2a: `w_j = l_j/(N k)`, `m_j = k`, `c_j = Σ_c B_jc²/(N k)`), where a zero weight
     /// is a deterministic direction.
     ///
     /// # Formula
