@@ -8,6 +8,7 @@
 // mean "optional" (`csv:FILE[:LABELCOL]`), not rustdoc links.
 #![allow(rustdoc::broken_intra_doc_links)]
 
+mod args;
 mod cli;
 mod commands;
 mod output;

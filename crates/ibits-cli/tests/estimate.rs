@@ -41,19 +41,24 @@ fn gp_on_mnist_reports_exact_fitted_and_counted_bits() {
         "--seed",
         "3",
     ]);
-    assert_eq!(v["space"], "gp");
+    assert_eq!(v["space"], "gp-rbf");
     assert_eq!(v["unit"], "bits");
     assert_eq!(
         (
-            v["n_train"].as_u64(),
-            v["n_test"].as_u64(),
-            v["outputs"].as_u64(),
+            v["n"].as_u64(),
+            v["test_n"].as_u64(),
+            v["k"].as_u64(),
             v["input_dim"].as_u64()
         ),
         (Some(100), Some(40), Some(10), Some(784))
     );
-    assert_eq!(v["kernel"]["name"], "rbf");
-    assert!(v["kernel_rule"].as_str().unwrap().contains("median"));
+    let gp = &v["details"]["gp"];
+    assert_eq!(gp["kernel"]["name"], "rbf");
+    assert!(gp["kernel_rule"].as_str().unwrap().contains("median"));
+    assert!(v["space_parameters"]["bandwidth_rule"]
+        .as_str()
+        .unwrap()
+        .contains("median"));
     let mean = v["mean_error"].as_f64().unwrap();
     assert!(mean > v["posterior_mean_error"].as_f64().unwrap());
     let targets = v["targets"].as_array().unwrap();
@@ -62,7 +67,7 @@ fn gp_on_mnist_reports_exact_fitted_and_counted_bits() {
         assert!((t["eps"].as_f64().unwrap() - r * mean).abs() <= 1e-12 * mean);
         let bits = t["exact"]["bits"].as_f64().unwrap();
         assert!(bits > 0.0 && bits >= t["exact"]["chernoff_bits"].as_f64().unwrap());
-        assert!(t["bits_jitter_x10"].as_f64().is_some());
+        assert!(t["exact_bits_jitter_10x"].as_f64().is_some());
         assert!(t["fitted"]["bits"].as_f64().unwrap() > 0.0);
         assert!(t["fitted"]["paper_nats"].as_f64().is_some());
         assert_eq!(t["counted"]["proportion"]["trials"], 400);
@@ -72,8 +77,10 @@ fn gp_on_mnist_reports_exact_fitted_and_counted_bits() {
         targets[1]["exact"]["bits"].as_f64().unwrap()
             > targets[0]["exact"]["bits"].as_f64().unwrap()
     );
-    assert_eq!(v["sampled"]["samples"], 400);
-    assert_eq!(v["sampled"]["seed"], 3);
+    assert_eq!(v["samples"], 400);
+    assert_eq!(v["seed"], 3);
+    assert_eq!(gp["sampled"]["samples"], 400);
+    assert_eq!(gp["sampled"]["seed"], 3);
 }
 
 #[test]
@@ -112,7 +119,8 @@ fn other_kernels_and_synthetic_tasks_run() {
         let v = json_run(&args);
         let bits = v["targets"][0]["exact"]["bits"].as_f64().unwrap();
         assert!(bits.is_finite() && bits > 0.0, "{kernel:?}: {bits}");
-        assert!(v["sampled"].is_null());
+        assert!(v["details"]["gp"].is_object() && v["details"]["gp"]["sampled"].is_null());
+        assert!(v["samples"].is_null());
     }
 }
 

@@ -24,20 +24,27 @@ mod error;
 pub mod losses;
 
 mod checksum;
+mod memory;
 mod raw;
 mod read;
 mod registry;
 
+mod options;
 mod preprocess;
 mod source;
 mod subset;
 mod synthetic;
+mod targets;
 mod task;
 
 pub use checksum::{
     read_sums, sha256_hex, verify_bytes, verify_folder, FileCheck, FileStatus, SUMS_FILE,
 };
 pub use error::DataError;
+pub use memory::available_memory;
+pub use options::{
+    ManifoldKind, ScalingOption, SubsetRule, TargetOption, TaskOptions, TeacherKind,
+};
 pub use preprocess::{column_mean_std, Pca, Preprocess, Scaling};
 pub use read::csv::{
     classes_from_labels, parse_csv, parse_sklearn_csv, read_csv, CsvHeader, CsvOptions, CsvTable,

@@ -28,26 +28,51 @@ pub const DATA_DIR_ENV: &str = "IBITS_DATA_DIR";
 /// The data directory compiled into the crate: `<workspace>/data`.
 pub const COMPILED_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data");
 
-/// The directory holding the vendored datasets: `$IBITS_DATA_DIR` if set, else the project's
-/// `data/` folder as located at build time.
+/// The directory holding the vendored datasets: `$IBITS_DATA_DIR` when it is set and not
+/// empty, else the project's `data/` folder as located at build time ([`COMPILED_DATA_DIR`]).
+/// There is no fallback: a set `IBITS_DATA_DIR` that is not a directory is an error, so a
+/// mistyped path never silently reads another copy of the data.
 ///
 /// # Errors
-/// [`DataError::DataDirMissing`] naming both places when the chosen one is not a directory.
+/// [`DataError::InvalidParameter`] (field `IBITS_DATA_DIR`) when the variable names something
+/// that is not a directory; [`DataError::DataDirMissing`] when the variable is unset or empty
+/// and the build-time path is not a directory.
 pub fn data_dir() -> Result<PathBuf, DataError> {
-    let env = std::env::var_os(DATA_DIR_ENV);
-    let chosen = match &env {
-        Some(v) => PathBuf::from(v),
-        None => PathBuf::from(COMPILED_DATA_DIR),
-    };
+    data_dir_from(std::env::var_os(DATA_DIR_ENV).as_deref())
+}
+
+/// [`data_dir`] for a given value of `IBITS_DATA_DIR` (`None`: unset; an empty value counts as
+/// unset), so the choice can be tested without touching the process environment.
+pub(crate) fn data_dir_from(env: Option<&std::ffi::OsStr>) -> Result<PathBuf, DataError> {
+    let empty = env.is_some_and(|v| v.is_empty());
+    let env = env.filter(|v| !v.is_empty());
+    let chosen = env.map_or_else(|| PathBuf::from(COMPILED_DATA_DIR), PathBuf::from);
     if chosen.is_dir() {
         // Show `/x/data`, not `/x/crates/ibits-data/../../data`, in messages.
         return Ok(std::fs::canonicalize(&chosen).unwrap_or(chosen));
     }
+    if env.is_some() {
+        let compiled = Path::new(COMPILED_DATA_DIR);
+        let build_time = if compiled.is_dir() {
+            format!("unset it (or set it empty) to use the build-time path {COMPILED_DATA_DIR}")
+        } else {
+            format!("the build-time path {COMPILED_DATA_DIR} does not exist either")
+        };
+        return Err(DataError::invalid(
+            DATA_DIR_ENV,
+            chosen.display(),
+            format!(
+                "not a directory; set {DATA_DIR_ENV} to the folder holding the vendored datasets (the project's data/ folder), or {build_time}"
+            ),
+        ));
+    }
     Err(DataError::DataDirMissing {
-        env: env.map_or_else(
-            || "unset".to_string(),
-            |v| format!("{:?} (not a directory)", v),
-        ),
+        env: if empty {
+            "empty (counts as unset)"
+        } else {
+            "unset"
+        }
+        .to_string(),
         compiled: COMPILED_DATA_DIR.to_string(),
     })
 }
@@ -624,4 +649,52 @@ pub fn summarize(name: &str) -> Result<DatasetSummary, DataError> {
             Vec::new()
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    // The build-time folder exists in this checkout, so a wrong IBITS_DATA_DIR is blamed on
+    // itself alone (issue 13: it used to say the build-time path did not exist).
+    #[test]
+    fn a_missing_data_dir_variable_is_blamed_on_the_variable() {
+        assert!(Path::new(COMPILED_DATA_DIR).is_dir());
+        let e = data_dir_from(Some(OsStr::new("/nonexist")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("IBITS_DATA_DIR")
+                && e.contains("/nonexist")
+                && e.contains("not a directory")
+                && e.contains(COMPILED_DATA_DIR)
+                && !e.contains("does not exist"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_empty_data_dir_variable_counts_as_unset() {
+        let unset = data_dir_from(None).unwrap();
+        assert_eq!(data_dir_from(Some(OsStr::new(""))).unwrap(), unset);
+        assert_eq!(
+            unset,
+            std::fs::canonicalize(COMPILED_DATA_DIR).unwrap(),
+            "unset means the build-time folder"
+        );
+    }
+
+    #[test]
+    fn a_data_dir_variable_naming_a_directory_is_used_without_fallback() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(
+            data_dir_from(Some(tmp.path().as_os_str())).unwrap(),
+            std::fs::canonicalize(tmp.path()).unwrap()
+        );
+        // A file is not a directory: an error, not the build-time folder.
+        let file = tmp.path().join("data.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(data_dir_from(Some(file.as_os_str())).is_err());
+    }
 }

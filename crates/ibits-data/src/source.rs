@@ -16,7 +16,7 @@ use crate::read::npy::{parse_npy, NpyData};
 use crate::read::read_file;
 use crate::registry::{dataset, dataset_names, idx_raw};
 use crate::synthetic::SyntheticSpec;
-use crate::task::TargetKind;
+use crate::targets::TargetKind;
 use crate::DataError;
 
 /// Most classes accepted from integer labels in user files.
@@ -393,9 +393,28 @@ fn npy_inputs(path: &Path) -> Result<NpyInputs, DataError> {
     Ok(NpyInputs { x, image, verified })
 }
 
+/// Labels or real targets read from a `.npy`.
 enum NpyTargets {
     Labels(Vec<i64>),
     Real(Array2<f64>),
+}
+
+impl NpyTargets {
+    /// Rows (one label or one target row per input row).
+    fn len(&self) -> usize {
+        match self {
+            Self::Labels(l) => l.len(),
+            Self::Real(r) => r.nrows(),
+        }
+    }
+
+    /// The target kind these are, for reading a test file the same way.
+    fn kind(&self) -> TargetKind {
+        match self {
+            Self::Labels(_) => TargetKind::Classification,
+            Self::Real(_) => TargetKind::Regression,
+        }
+    }
 }
 
 fn npy_targets(path: &Path, target: TargetKind) -> Result<(NpyTargets, bool), DataError> {
@@ -445,67 +464,62 @@ fn npy_targets(path: &Path, target: TargetKind) -> Result<(NpyTargets, bool), Da
     Ok((NpyTargets::Labels(labels), verified))
 }
 
-fn load_npy(
-    x: &Path,
-    y: &Path,
-    test: Option<&(PathBuf, PathBuf)>,
-    target: TargetKind,
-) -> Result<RawData, DataError> {
-    let NpyInputs {
-        x: mut inputs,
-        image,
-        verified: v1,
-    } = npy_inputs(x)?;
-    let (mut targets, v2) = npy_targets(y, target)?;
-    let check_rows = |xr: usize, ypath: &Path, yn: usize, xpath: &Path| {
-        if xr == yn {
-            Ok(())
-        } else {
-            Err(DataError::format(
-                ypath,
-                ".npy",
-                format!("{yn} labels/targets but {} has {xr} rows", xpath.display()),
-            ))
-        }
-    };
-    let len = |t: &NpyTargets| match t {
-        NpyTargets::Labels(l) => l.len(),
-        NpyTargets::Real(r) => r.nrows(),
-    };
-    check_rows(inputs.nrows(), y, len(&targets), x)?;
-    let mut train_rows = None;
-    let mut verified = v1 && v2;
-    // Label paths per row, for errors naming the right file.
-    let mut label_files = vec![(0usize, y.to_path_buf())];
-    if let Some((xt, yt)) = test {
-        let NpyInputs {
-            x: test_x,
-            image: test_image,
-            verified: v3,
-        } = npy_inputs(xt)?;
-        let target_kind = match &targets {
-            NpyTargets::Labels(_) => TargetKind::Classification,
-            NpyTargets::Real(_) => TargetKind::Regression,
-        };
-        let (test_t, v4) = npy_targets(yt, target_kind)?;
-        check_rows(test_x.nrows(), yt, len(&test_t), xt)?;
-        if test_x.ncols() != inputs.ncols() || test_image != image {
-            return Err(DataError::format(
-                xt,
-                ".npy",
-                format!(
-                    "test inputs have {} features but training inputs ({}) have {}",
-                    test_x.ncols(),
-                    x.display(),
-                    inputs.ncols()
-                ),
-            ));
-        }
-        train_rows = Some(inputs.nrows());
-        label_files.push((inputs.nrows(), yt.clone()));
-        inputs = ndarray::concatenate(ndarray::Axis(0), &[inputs.view(), test_x.view()])
-            .map_err(|e| DataError::format(xt, ".npy", e.to_string()))?;
-        targets = match (targets, test_t) {
+/// Inputs and their labels or targets from one pair of `.npy` files, row counts checked.
+struct NpyPair {
+    inputs: NpyInputs,
+    targets: NpyTargets,
+    /// Both files checked against a SHA256SUMS.
+    verified: bool,
+}
+
+fn npy_pair(x: &Path, y: &Path, target: TargetKind) -> Result<NpyPair, DataError> {
+    let inputs = npy_inputs(x)?;
+    let (targets, verified) = npy_targets(y, target)?;
+    let (rows, labels) = (inputs.x.nrows(), targets.len());
+    if rows != labels {
+        return Err(DataError::format(
+            y,
+            ".npy",
+            format!(
+                "{labels} labels/targets but {} has {rows} rows",
+                x.display()
+            ),
+        ));
+    }
+    let verified = inputs.verified && verified;
+    Ok(NpyPair {
+        inputs,
+        targets,
+        verified,
+    })
+}
+
+/// The training pair followed by the test pair: inputs and targets stacked, the test pair's
+/// shape checked against the training pair's.
+fn append_test_pair(
+    train: NpyPair,
+    test: NpyPair,
+    (x, xt, yt): (&Path, &Path, &Path),
+) -> Result<NpyPair, DataError> {
+    if test.inputs.x.ncols() != train.inputs.x.ncols() || test.inputs.image != train.inputs.image {
+        return Err(DataError::format(
+            xt,
+            ".npy",
+            format!(
+                "test inputs have {} features but training inputs ({}) have {}",
+                test.inputs.x.ncols(),
+                x.display(),
+                train.inputs.x.ncols()
+            ),
+        ));
+    }
+    let x_all = ndarray::concatenate(
+        ndarray::Axis(0),
+        &[train.inputs.x.view(), test.inputs.x.view()],
+    )
+    .map_err(|e| DataError::format(xt, ".npy", e.to_string()))?;
+    let targets =
+        match (train.targets, test.targets) {
             (NpyTargets::Labels(mut a), NpyTargets::Labels(b)) => {
                 a.extend(b);
                 NpyTargets::Labels(a)
@@ -533,38 +547,89 @@ fn load_npy(
                 "test labels and training labels differ in kind (integer classes vs real targets)",
             )),
         };
-        verified = verified && v3 && v4;
+    Ok(NpyPair {
+        inputs: NpyInputs {
+            x: x_all,
+            image: train.inputs.image,
+            verified: train.inputs.verified && test.inputs.verified,
+        },
+        targets,
+        verified: train.verified && test.verified,
+    })
+}
+
+/// Integer labels as classes `0..=max label`, each label checked: negative labels and labels
+/// of [`MAX_CLASSES`] or more are errors naming the file they came from. `label_files` lists
+/// (first row, file) for each file the labels were read from, in row order.
+fn npy_classes(
+    labels: &[i64],
+    label_files: &[(usize, &Path)],
+) -> Result<(Vec<usize>, Vec<String>), DataError> {
+    let classes = labels
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1)
+        .max(0) as usize;
+    let file_of = |i: usize| {
+        label_files
+            .iter()
+            .rev()
+            .find(|(s, _)| i >= *s)
+            .or(label_files.first())
+            .map_or((0, Path::new("")), |&(s, f)| (s, f))
+    };
+    for (i, &v) in labels.iter().enumerate() {
+        if v < 0 {
+            let (start, file) = file_of(i);
+            return Err(DataError::format(
+                file,
+                ".npy",
+                format!(
+                    "label {v} at item {} is negative: class labels must be integers 0, 1, ..., C-1 (at most {MAX_CLASSES} classes); shift or map the labels to start at 0 (e.g. -1/1 or -1/0 labels to 0/1)",
+                    i - start
+                ),
+            ));
+        }
+        if v as usize >= MAX_CLASSES {
+            let (start, file) = file_of(i);
+            return Err(DataError::LabelOutOfRange {
+                path: file.to_path_buf(),
+                index: i - start,
+                label: v,
+                classes: classes.clamp(1, MAX_CLASSES),
+            });
+        }
     }
-    let (labels, class_names, real) = match targets {
+    Ok((
+        labels.iter().map(|&v| v as usize).collect(),
+        (0..classes).map(|c| c.to_string()).collect(),
+    ))
+}
+
+fn load_npy(
+    x: &Path,
+    y: &Path,
+    test: Option<&(PathBuf, PathBuf)>,
+    target: TargetKind,
+) -> Result<RawData, DataError> {
+    let train = npy_pair(x, y, target)?;
+    let train_rows = train.inputs.x.nrows();
+    // Label paths per row, for errors naming the right file.
+    let mut label_files = vec![(0usize, y)];
+    let all = match test {
+        None => train,
+        Some((xt, yt)) => {
+            let test_pair = npy_pair(xt, yt, train.targets.kind())?;
+            label_files.push((train_rows, yt.as_path()));
+            append_test_pair(train, test_pair, (x, xt, yt))?
+        }
+    };
+    let (labels, class_names, real) = match all.targets {
         NpyTargets::Labels(l) => {
-            let classes = l
-                .iter()
-                .copied()
-                .max()
-                .unwrap_or(0)
-                .saturating_add(1)
-                .max(0) as usize;
-            for (i, &v) in l.iter().enumerate() {
-                if v < 0 || v as usize >= MAX_CLASSES {
-                    let (start, file) = label_files
-                        .iter()
-                        .rev()
-                        .find(|(s, _)| i >= *s)
-                        .cloned()
-                        .unwrap_or((0, y.to_path_buf()));
-                    return Err(DataError::LabelOutOfRange {
-                        path: file,
-                        index: i - start,
-                        label: v,
-                        classes: classes.clamp(1, MAX_CLASSES),
-                    });
-                }
-            }
-            (
-                Some(l.iter().map(|&v| v as usize).collect::<Vec<_>>()),
-                (0..classes).map(|c| c.to_string()).collect(),
-                None,
-            )
+            let (classes, names) = npy_classes(&l, &label_files)?;
+            (Some(classes), names, None)
         }
         NpyTargets::Real(r) => (None, Vec::new(), Some(r)),
     };
@@ -578,14 +643,18 @@ fn load_npy(
         origin: format!(
             "{} (.npy{})",
             files.join(", "),
-            if verified { "; SHA-256 verified" } else { "" }
+            if all.verified {
+                "; SHA-256 verified"
+            } else {
+                ""
+            }
         ),
-        features: Features::Real(inputs),
+        features: Features::Real(all.inputs.x),
         labels,
         class_names,
         targets: real,
-        train_rows,
-        image,
+        train_rows: test.map(|_| train_rows),
+        image: all.inputs.image,
         pixel_max: None,
         standardize_by_default: false,
     })
@@ -669,6 +738,59 @@ mod tests {
             "synthetic".parse::<TaskSource>().unwrap(),
             TaskSource::Synthetic(_)
         ));
+    }
+
+    // Issue 13: labels -1/0 gave "labels must lie in 0..=0 (1 classes)". A negative label is
+    // named as negative, with its file, its item and what is allowed.
+    #[test]
+    fn negative_npy_labels_say_what_is_allowed() {
+        use ndarray_npy::WriteNpyExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = |n: &str| dir.path().join(n);
+        ndarray::Array2::from_shape_fn((4, 2), |(i, j)| (i + j) as f64)
+            .write_npy(std::fs::File::create(p("x.npy")).unwrap())
+            .unwrap();
+        ndarray::Array1::from(vec![-1i64, 0, -1, 0])
+            .write_npy(std::fs::File::create(p("y.npy")).unwrap())
+            .unwrap();
+        let e = load_npy(&p("x.npy"), &p("y.npy"), None, TargetKind::Auto)
+            .unwrap_err()
+            .to_string();
+        for part in [
+            "y.npy",
+            "label -1 at item 0 is negative",
+            "integers 0, 1, ..., C-1",
+            "start at 0",
+        ] {
+            assert!(e.contains(part), "{part:?} missing from: {e}");
+        }
+        assert!(!e.contains("(1 classes)"), "{e}");
+        // In the test file of a split, the item counts from that file's start.
+        ndarray::Array1::from(vec![0i64, 1, 1, 0])
+            .write_npy(std::fs::File::create(p("y_ok.npy")).unwrap())
+            .unwrap();
+        ndarray::Array1::from(vec![1i64, 0, 0, -2])
+            .write_npy(std::fs::File::create(p("yt.npy")).unwrap())
+            .unwrap();
+        let test = (p("x.npy"), p("yt.npy"));
+        let e = load_npy(&p("x.npy"), &p("y_ok.npy"), Some(&test), TargetKind::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("yt.npy") && e.contains("label -2 at item 3 is negative"),
+            "{e}"
+        );
+        // Labels beyond MAX_CLASSES keep their out-of-range message.
+        ndarray::Array1::from(vec![0i64, 1, 1 << 20, 0])
+            .write_npy(std::fs::File::create(p("big.npy")).unwrap())
+            .unwrap();
+        let e = load_npy(&p("x.npy"), &p("big.npy"), None, TargetKind::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("big.npy") && e.contains("label 1048576 at item 2 is out of range"),
+            "{e}"
+        );
     }
 
     #[test]

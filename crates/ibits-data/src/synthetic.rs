@@ -35,6 +35,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use serde::Serialize;
 
+use crate::memory::{available_memory, human_bytes};
 use crate::subset::subset_rng;
 use crate::DataError;
 
@@ -175,6 +176,28 @@ enum TeacherKind {
         p: Array2<f64>,
         scale: f64,
     },
+}
+
+/// The terms of a synthetic task's memory need, in bytes.
+struct MemoryParts {
+    /// Inputs X and X_T: (n + N) x D.
+    inputs: u128,
+    /// Latents, teacher outputs, targets and labels of every point.
+    other_points: u128,
+    /// The embedding: D x (m + 1).
+    embedding: u128,
+    /// Teacher weights and calibration arrays.
+    teacher: u128,
+    /// Per-set work arrays (hidden layer, noise): max(n, N) rows.
+    work: u128,
+    /// Bytes each further point adds.
+    per_point: u128,
+}
+
+impl MemoryParts {
+    fn total(&self) -> u128 {
+        self.inputs + self.other_points + self.embedding + self.teacher + self.work
+    }
 }
 
 /// Reference latents drawn to calibrate the teacher's outputs.
@@ -395,17 +418,145 @@ impl SyntheticSpec {
         TeacherFn { kind, mean, std }
     }
 
-    /// Generate n training and N test points.
+    /// Bytes that generating n training and N test points allocates at its peak (an upper
+    /// estimate; every array is f64 or usize, 8 bytes an entry):
+    ///
+    /// ```text
+    /// bytes = 8 x [ (n + N)(D + m + 2k + c)     inputs, latents, teacher outputs, targets,
+    ///                                           labels (c = 1 for classification, else 0)
+    ///             + D (m + 1)                   embedding (and its phases or a work column)
+    ///             + teacher weights             network: H (m + k + 1); Fourier: k J (m + 2)
+    ///             + 4096 (m + h + k)            calibration latents, hidden layer, outputs
+    ///             + max(n, N)(h + 2k) ]         per-set hidden layer, noise, noisy outputs
+    /// h = H (network teacher) or J (Fourier teacher)
+    /// ```
+    /// Saturates at `u64::MAX` instead of overflowing.
+    pub fn bytes_needed(&self, n_train: usize, n_test: usize) -> u64 {
+        let parts = self.memory_parts(n_train, n_test);
+        u64::try_from(parts.total()).unwrap_or(u64::MAX)
+    }
+
+    /// The terms of [`SyntheticSpec::bytes_needed`], in bytes (u128 cannot overflow here:
+    /// every factor is below 2^64).
+    fn memory_parts(&self, n_train: usize, n_test: usize) -> MemoryParts {
+        let b = |x: usize| x as u128;
+        let (n, n_t) = (b(n_train), b(n_test));
+        let (m, d, k) = (b(self.intrinsic_dim), b(self.ambient_dim), b(self.outputs));
+        let labels = u128::from(self.kind == SyntheticKind::Classification);
+        let (weights, hidden) = match self.teacher {
+            Teacher::Network { width } => (b(width) * (m + k + 1), b(width)),
+            Teacher::Fourier { terms, .. } => (k * b(terms) * (m + 2), b(terms)),
+        };
+        let calibration = b(TEACHER_CALIBRATION_POINTS) * (m + hidden + k);
+        let temporaries = n.max(n_t) * (hidden + 2 * k);
+        MemoryParts {
+            inputs: 8 * (n + n_t) * d,
+            other_points: 8 * (n + n_t) * (m + 2 * k + labels),
+            embedding: 8 * d * (m + 1),
+            teacher: 8 * (weights + calibration),
+            work: 8 * temporaries,
+            // Conservative: the work arrays hold max(n, N) <= n + N rows.
+            per_point: 8 * (d + m + 2 * k + labels + hidden + 2 * k),
+        }
+    }
+
+    /// Refuse a task that would need more than `limit` bytes (see
+    /// [`SyntheticSpec::bytes_needed`]), before anything is allocated.
     ///
     /// # Errors
-    /// As [`SyntheticSpec::validate`], and [`DataError::InvalidParameter`] when n or N is 0.
+    /// [`DataError::InvalidParameter`] (field `synthetic task size`) naming n, N, m, D and k,
+    /// the bytes needed and their largest terms, the limit, and what would fit: the most
+    /// points n + N at these dimensions, or lower D or m when the embedding and teacher alone
+    /// exceed the limit.
+    pub fn check_memory(&self, n_train: usize, n_test: usize, limit: u64) -> Result<(), DataError> {
+        self.check_memory_against(n_train, n_test, limit, "the memory limit")
+    }
+
+    fn check_memory_against(
+        &self,
+        n_train: usize,
+        n_test: usize,
+        limit: u64,
+        limit_name: &str,
+    ) -> Result<(), DataError> {
+        let parts = self.memory_parts(n_train, n_test);
+        let needed = parts.total();
+        if needed <= u128::from(limit) {
+            return Ok(());
+        }
+        let human = |x: u128| human_bytes(u64::try_from(x).unwrap_or(u64::MAX));
+        let fixed = parts.embedding + parts.teacher;
+        let fits = if fixed >= u128::from(limit) {
+            format!(
+                "the embedding (D x (m + 1) x 8 bytes = {}) and the teacher ({}) alone exceed it: lower the input dimension D or the intrinsic dimension m",
+                human(parts.embedding),
+                human(parts.teacher)
+            )
+        } else {
+            let points = (u128::from(limit) - fixed) / parts.per_point.max(1);
+            format!(
+                "at these dimensions at most n + N = {points} points fit; lower n or N, or the input dimension D"
+            )
+        };
+        Err(DataError::invalid(
+            "synthetic task size",
+            format!(
+                "n = {n_train}, N = {n_test}, m = {}, D = {}, k = {}",
+                self.intrinsic_dim, self.ambient_dim, self.outputs
+            ),
+            format!(
+                "generating it needs about {} ({needed} bytes: inputs (n + N) x D x 8 bytes = {}, embedding D x (m + 1) x 8 bytes = {}, teacher weights {}, latents, targets and work arrays {}), more than {limit_name} of {} ({limit} bytes); {fits}",
+                human(needed),
+                human(parts.inputs),
+                human(parts.embedding),
+                human(parts.teacher),
+                human(parts.other_points + parts.work),
+                human(u128::from(limit)),
+            ),
+        ))
+    }
+
+    /// Generate n training and N test points, refusing first (without allocating) when they
+    /// need more than the memory available (`MemAvailable` from `/proc/meminfo`; no check
+    /// where that is unknown).
+    ///
+    /// # Errors
+    /// As [`SyntheticSpec::validate`], [`DataError::InvalidParameter`] when n or N is 0, and as
+    /// [`SyntheticSpec::check_memory`] when the task does not fit.
     pub fn generate(&self, n_train: usize, n_test: usize) -> Result<SyntheticData, DataError> {
+        self.generate_within(n_train, n_test, None)
+    }
+
+    /// Generate n training and N test points within `max_memory` bytes when given, else
+    /// within the memory available (as [`SyntheticSpec::generate`]).
+    ///
+    /// # Errors
+    /// As [`SyntheticSpec::generate`].
+    pub fn generate_within(
+        &self,
+        n_train: usize,
+        n_test: usize,
+        max_memory: Option<u64>,
+    ) -> Result<SyntheticData, DataError> {
         self.validate()?;
         if n_train == 0 {
             return Err(DataError::invalid("n_train", 0, "must be >= 1"));
         }
         if n_test == 0 {
             return Err(DataError::invalid("n_test", 0, "must be >= 1"));
+        }
+        match max_memory {
+            Some(limit) => self.check_memory(n_train, n_test, limit)?,
+            None => {
+                if let Some(free) = available_memory() {
+                    self.check_memory_against(
+                        n_train,
+                        n_test,
+                        free,
+                        "the memory available (MemAvailable)",
+                    )?;
+                }
+            }
         }
         let embedding = self.embedding();
         let teacher = self.teacher_fn();
@@ -484,7 +635,7 @@ impl SyntheticSpec {
                     x,
                     latent,
                     teacher: f,
-                    y: crate::task::one_hot(&labels, k),
+                    y: crate::targets::one_hot(&labels, k),
                     labels: Some(labels),
                 }
             }
@@ -642,6 +793,95 @@ mod tests {
                 );
             }
         }
+    }
+
+    // bytes_needed counts exactly the terms its formula lists.
+    #[test]
+    fn bytes_needed_follows_its_formula() {
+        let spec = SyntheticSpec {
+            intrinsic_dim: 3,
+            ambient_dim: 10,
+            outputs: 4,
+            teacher: Teacher::Network { width: 7 },
+            ..Default::default()
+        };
+        let (n, nt) = (50u64, 20u64);
+        let (m, d, k, h) = (3u64, 10u64, 4u64, 7u64);
+        let want = 8
+            * ((n + nt) * (d + m + 2 * k + 1)
+                + d * (m + 1)
+                + h * (m + k + 1)
+                + 4096 * (m + h + k)
+                + n.max(nt) * (h + 2 * k));
+        assert_eq!(spec.bytes_needed(50, 20), want);
+        let fourier = SyntheticSpec {
+            teacher: Teacher::Fourier {
+                terms: 5,
+                frequency: 1.0,
+            },
+            kind: SyntheticKind::Regression,
+            ..spec
+        };
+        let j = 5u64;
+        let want = 8
+            * ((n + nt) * (d + m + 2 * k)
+                + d * (m + 1)
+                + k * j * (m + 2)
+                + 4096 * (m + j + k)
+                + n.max(nt) * (j + 2 * k));
+        assert_eq!(fourier.bytes_needed(50, 20), want);
+        // Saturates instead of overflowing.
+        assert_eq!(spec.bytes_needed(usize::MAX, usize::MAX), u64::MAX);
+    }
+
+    // Issue 13: m = D = 1e6 tried to allocate 8 TB and aborted. It is refused before any
+    // allocation, naming the sizes, the bytes needed and what to change.
+    #[test]
+    fn a_task_too_big_for_memory_is_refused_before_allocating() {
+        let huge = SyntheticSpec {
+            intrinsic_dim: 1_000_000,
+            ambient_dim: 1_000_000,
+            ..Default::default()
+        };
+        assert!(huge.bytes_needed(1000, 1000) > 8_000_000_000_000);
+        let e = huge
+            .generate_within(1000, 1000, Some(2_000_000_000))
+            .unwrap_err()
+            .to_string();
+        for part in [
+            "synthetic task size",
+            "n = 1000, N = 1000, m = 1000000, D = 1000000",
+            "8.1 TB",
+            "memory limit of 2.0 GB",
+            "lower the input dimension D or the intrinsic dimension m",
+        ] {
+            assert!(e.contains(part), "{part:?} missing from: {e}");
+        }
+        // With the machine's available memory as the limit it is refused too.
+        if crate::available_memory().is_some() {
+            let e = huge.generate(1000, 1000).unwrap_err().to_string();
+            assert!(e.contains("MemAvailable"), "{e}");
+        }
+        // Many points of modest dimension: the message says how many fit.
+        let wide = SyntheticSpec {
+            ambient_dim: 1000,
+            ..Default::default()
+        };
+        let limit = 100_000_000;
+        let e = wide.check_memory(1_000_000, 1_000_000, limit).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("at most n + N = "), "{text}");
+        let fit: usize = text
+            .split("at most n + N = ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|t| t.parse().ok())
+            .unwrap();
+        assert!(wide.bytes_needed(fit / 2, fit - fit / 2) <= limit, "{fit}");
+        assert!(wide.bytes_needed(fit, fit) > limit, "{fit}");
+        // A task within the limit passes and generates.
+        assert!(wide.check_memory(100, 100, limit).is_ok());
+        assert!(wide.generate_within(100, 100, Some(limit)).is_ok());
     }
 
     #[test]

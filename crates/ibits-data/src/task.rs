@@ -8,14 +8,22 @@
 //! ```
 //! Reference: Boopathy et al., "Towards Exact Computation of Inductive Bias", IJCAI 2024, §3.
 
+mod classes;
+mod rows;
+
 use ndarray::Array2;
 use serde::Serialize;
 
 use crate::preprocess::{apply, InputKind, Prepared, Preprocess};
 use crate::raw::RawData;
 use crate::source::{load_raw, TaskSource};
-use crate::subset::{choose, Subset};
+use crate::subset::Subset;
+use crate::synthetic::{SyntheticKind, SyntheticSpec};
+pub use crate::targets::{one_hot, TargetKind};
 use crate::DataError;
+
+use classes::{class_filter, ClassFilter};
+use rows::{choose_rows, RowChoice};
 
 /// Classification with k classes or regression with k real outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,20 +35,6 @@ pub enum TaskKind {
         classes: usize,
     },
     /// Targets are real.
-    Regression,
-}
-
-/// Which kind of target to build from a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    /// Classes for labelled data (the default); for user CSV, regression when every label is a
-    /// number and some are not integers; for `.npy`, classes for 1-D integer arrays.
-    #[default]
-    Auto,
-    /// Classes, one-hot targets.
-    Classification,
-    /// Real targets (e.g. the wine-quality score as a number).
     Regression,
 }
 
@@ -69,17 +63,6 @@ pub struct Task {
     pub class_names: Vec<String>,
     /// Things the user should know (e.g. a class missing from the training rows).
     pub warnings: Vec<String>,
-}
-
-/// One-hot rows: `Y[i, c] = 1` if `labels[i] == c`, else 0 (labels must be `< classes`).
-pub fn one_hot(labels: &[usize], classes: usize) -> Array2<f64> {
-    let mut y = Array2::<f64>::zeros((labels.len(), classes));
-    for (i, &l) in labels.iter().enumerate() {
-        if l < classes {
-            y[(i, l)] = 1.0;
-        }
-    }
-    y
 }
 
 fn check_finite(what: &'static str, a: &Array2<f64>) -> Result<(), DataError> {
@@ -343,7 +326,7 @@ pub fn load_task(spec: &TaskSpec) -> Result<Task, DataError> {
     build(spec, &raw)
 }
 
-fn synthetic_task(spec: &TaskSpec, syn: &crate::SyntheticSpec) -> Result<Task, DataError> {
+fn synthetic_task(spec: &TaskSpec, syn: &SyntheticSpec) -> Result<Task, DataError> {
     if spec.classes.is_some() {
         return Err(DataError::invalid(
             "classes",
@@ -353,8 +336,8 @@ fn synthetic_task(spec: &TaskSpec, syn: &crate::SyntheticSpec) -> Result<Task, D
     }
     let mut syn = *syn;
     match spec.target {
-        TargetKind::Classification => syn.kind = crate::SyntheticKind::Classification,
-        TargetKind::Regression => syn.kind = crate::SyntheticKind::Regression,
+        TargetKind::Classification => syn.kind = SyntheticKind::Classification,
+        TargetKind::Regression => syn.kind = SyntheticKind::Regression,
         TargetKind::Auto => {}
     }
     let (n, n_t) = (
@@ -402,9 +385,23 @@ fn synthetic_task(spec: &TaskSpec, syn: &crate::SyntheticSpec) -> Result<Task, D
     Ok(task)
 }
 
+/// Build a task from loaded rows: decide the target kind, apply the class filter, choose the
+/// rows, preprocess the inputs, then make the targets.
 fn build(spec: &TaskSpec, raw: &RawData) -> Result<Task, DataError> {
-    let n_rows = raw.features.nrows();
-    let regression = match spec.target {
+    let regression = wants_regression(spec.target, raw)?;
+    let filter = class_filter(spec.classes.as_deref(), raw, regression)?;
+    let rows = choose_rows(spec, raw, &filter)?;
+    let prepared = prepare_inputs(&spec.preprocess, raw, &rows)?;
+    if regression {
+        regression_task(raw, &rows, prepared)
+    } else {
+        classification_task(raw, filter, &rows, prepared)
+    }
+}
+
+/// True for real targets, false for classes; an error when the source has not got that kind.
+fn wants_regression(target: TargetKind, raw: &RawData) -> Result<bool, DataError> {
+    let regression = match target {
         TargetKind::Regression => true,
         TargetKind::Classification => false,
         TargetKind::Auto => raw.labels.is_none(),
@@ -423,240 +420,141 @@ fn build(spec: &TaskSpec, raw: &RawData) -> Result<Task, DataError> {
             format!("{} has real-valued targets only, no class labels", raw.name),
         ));
     }
-    let labels = raw.labels.as_deref();
-    // Class filter: keep rows of the listed classes, relabel in the order given.
-    let mut relabel: Option<Vec<Option<usize>>> = None;
-    let mut class_names = raw.class_names.clone();
-    let mut filter_text = format!("all {} classes", raw.class_names.len());
-    if let Some(keep) = &spec.classes {
-        let Some(_) = labels else {
-            return Err(DataError::invalid(
-                "classes",
-                format!("{keep:?}"),
-                "class filters need class labels",
-            ));
-        };
-        let c = raw.class_names.len();
-        if keep.is_empty() {
-            return Err(DataError::invalid(
-                "classes",
-                "[]",
-                format!("list at least one class of 0..{c}"),
-            ));
-        }
-        let mut map = vec![None; c];
-        for (new, &old) in keep.iter().enumerate() {
-            if old >= c {
-                return Err(DataError::invalid(
-                    "classes",
-                    format!("{keep:?}"),
-                    format!(
-                        "{} has classes 0..={} ({})",
-                        raw.name,
-                        c - 1,
-                        raw.class_names.join(", ")
-                    ),
-                ));
-            }
-            if map[old].is_some() {
-                return Err(DataError::invalid(
-                    "classes",
-                    format!("{keep:?}"),
-                    format!("class {old} is listed twice"),
-                ));
-            }
-            map[old] = Some(new);
-        }
-        if !regression && keep.len() < 2 {
-            return Err(DataError::invalid(
-                "classes",
-                format!("{keep:?}"),
-                "a classification task needs at least 2 classes",
-            ));
-        }
-        class_names = keep.iter().map(|&o| raw.class_names[o].clone()).collect();
-        filter_text = format!(
-            "classes {} of the source relabelled 0..{} ({})",
-            keep.iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            keep.len() - 1,
-            class_names.join(", ")
-        );
-        relabel = Some(map);
-    }
-    let keep_row = |r: usize| match (&relabel, labels) {
-        (Some(map), Some(l)) => map[l[r]].is_some(),
-        _ => true,
-    };
-    let mut warnings = Vec::new();
-    let filtered = if relabel.is_some() {
-        " after the class filter"
-    } else {
-        ""
-    };
-    let (train_rows, test_rows, split_text) = match raw.train_rows {
-        Some(split) => {
-            let pool_train: Vec<usize> = (0..split).filter(|&r| keep_row(r)).collect();
-            let pool_test: Vec<usize> = (split..n_rows).filter(|&r| keep_row(r)).collect();
-            let n = spec.n_train.unwrap_or(pool_train.len());
-            let n_t = spec.n_test.unwrap_or(pool_test.len());
-            for (part, want, pool, total) in [
-                ("training", n, &pool_train, split),
-                ("test", n_t, &pool_test, n_rows - split),
-            ] {
-                if want > pool.len() {
-                    return Err(DataError::SubsetTooLarge {
-                        dataset: raw.name.clone(),
-                        part,
-                        requested: want,
-                        available: pool.len(),
-                        detail: format!(
-                            "the official {part} split has {total} rows, {} of them{filtered}",
-                            pool.len()
-                        ),
-                    });
-                }
-                if want == 0 {
-                    return Err(DataError::invalid(
-                        "subset",
-                        format!("0 {part} rows"),
-                        format!("{} has no {part} rows{filtered}", raw.name),
-                    ));
-                }
-            }
-            let a = choose(&pool_train, n, spec.subset, labels, 0)?;
-            let b = choose(&pool_test, n_t, spec.subset, labels, 1)?;
-            let text = format!(
-                "train = {} {n} of the {} rows of the official training split{filtered}, test = {} {n_t} of the {} rows of the official test split{filtered}",
-                spec.subset,
-                pool_train.len(),
-                spec.subset,
-                pool_test.len()
-            );
-            (a, b, text)
-        }
-        None => {
-            let pool: Vec<usize> = (0..n_rows).filter(|&r| keep_row(r)).collect();
-            let m = pool.len();
-            let (n, n_t) = match (spec.n_train, spec.n_test) {
-                (Some(a), Some(b)) => (a, b),
-                (Some(a), None) => (a, m.saturating_sub(a)),
-                (None, Some(b)) => (m.saturating_sub(b), b),
-                (None, None) => (m - m / 5, m / 5),
-            };
-            if n.saturating_add(n_t) > m || n == 0 || n_t == 0 {
-                return Err(DataError::SubsetTooLarge {
-                    dataset: raw.name.clone(),
-                    part: "training + test",
-                    requested: n.saturating_add(n_t),
-                    available: m,
-                    detail: format!(
-                        "one table of {n_rows} rows without a train/test split, {m} of them{filtered}; n = {n} and N = {n_t} must both be >= 1 with n + N <= {m}"
-                    ),
-                });
-            }
-            let a = choose(&pool, n, spec.subset, labels, 0)?;
-            let rest: Vec<usize> = {
-                let mut taken = vec![false; n_rows];
-                for &r in &a {
-                    taken[r] = true;
-                }
-                pool.iter().copied().filter(|&r| !taken[r]).collect()
-            };
-            let b = match spec.subset {
-                Subset::First => rest[..n_t].to_vec(),
-                other => choose(&rest, n_t, other, labels, 1)?,
-            };
-            let text = match spec.subset {
-                Subset::First => format!("train = rows 0..{n} and test = the next {n_t} rows of the single {m}-row table{filtered} (file order)"),
-                other => format!("train = {other} {n} of the {m} rows{filtered}, test = {other} {n_t} of the remaining {} rows (one table, no official split)", m - n),
-            };
-            (a, b, text)
-        }
-    };
-    let x_train = raw.features.select(&train_rows);
-    let x_test = raw.features.select(&test_rows);
+    Ok(regression)
+}
+
+/// The chosen rows' inputs after the preprocessing steps (fitted on the training rows).
+fn prepare_inputs(
+    preprocess: &Preprocess,
+    raw: &RawData,
+    rows: &RowChoice,
+) -> Result<Prepared, DataError> {
+    let x_train = raw.features.select(&rows.train);
+    let x_test = raw.features.select(&rows.test);
     let kind_in = InputKind {
         image: raw.image,
         pixel_max: raw.pixel_max,
         standardize_by_default: raw.standardize_by_default,
     };
+    apply(preprocess, &kind_in, x_train, x_test)
+}
+
+/// A regression task: the real targets of the chosen rows, unscaled.
+fn regression_task(raw: &RawData, rows: &RowChoice, inputs: Prepared) -> Result<Task, DataError> {
     let Prepared {
         x_train,
         x_test,
         steps,
-    } = apply(&spec.preprocess, &kind_in, x_train, x_test)?;
+    } = inputs;
+    let t = raw
+        .targets
+        .as_ref()
+        .ok_or_else(|| DataError::invalid("target", "regression", "no real target"))?;
+    let pick =
+        |rows: &[usize]| Array2::from_shape_fn((rows.len(), t.ncols()), |(i, j)| t[(rows[i], j)]);
+    let description = format!(
+        "{}: {}; {}; {}; targets: {} real output(s), unscaled",
+        raw.name,
+        raw.origin,
+        rows.text,
+        steps.join(", "),
+        t.ncols()
+    );
+    Task::regression(
+        &raw.name,
+        &description,
+        x_train,
+        pick(&rows.train),
+        x_test,
+        pick(&rows.test),
+    )
+}
+
+/// A classification task: the chosen rows' classes after the filter, one-hot; warns when a
+/// class has no training row.
+fn classification_task(
+    raw: &RawData,
+    filter: ClassFilter,
+    rows: &RowChoice,
+    inputs: Prepared,
+) -> Result<Task, DataError> {
+    let Prepared {
+        x_train,
+        x_test,
+        steps,
+    } = inputs;
     let d = x_train.ncols();
-    let mut task = if regression {
-        let t = raw
-            .targets
-            .as_ref()
-            .ok_or_else(|| DataError::invalid("target", "regression", "no real target"))?;
-        let pick = |rows: &[usize]| {
-            Array2::from_shape_fn((rows.len(), t.ncols()), |(i, j)| t[(rows[i], j)])
-        };
-        let description = format!(
-            "{}: {}; {split_text}; {}; targets: {} real output(s), unscaled",
-            raw.name,
-            raw.origin,
-            steps.join(", "),
-            t.ncols()
-        );
-        Task::regression(
-            &raw.name,
-            &description,
-            x_train,
-            pick(&train_rows),
-            x_test,
-            pick(&test_rows),
-        )?
-    } else {
-        let l =
-            labels.ok_or_else(|| DataError::invalid("target", "classification", "no labels"))?;
-        let map = |rows: &[usize]| -> Vec<usize> {
-            rows.iter()
-                .map(|&r| relabel.as_ref().and_then(|m| m[l[r]]).unwrap_or(l[r]))
-                .collect()
-        };
-        let k = class_names.len();
-        if k < 2 {
-            return Err(DataError::invalid(
-                "classes",
-                k,
-                format!(
-                    "{} has fewer than 2 classes; a classification task needs 2 or more",
-                    raw.name
-                ),
+    let l = raw
+        .labels
+        .as_deref()
+        .ok_or_else(|| DataError::invalid("target", "classification", "no labels"))?;
+    let classes_of =
+        |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&r| filter.class_of(l, r)).collect() };
+    let k = filter.class_names.len();
+    if k < 2 {
+        return Err(DataError::invalid(
+            "classes",
+            k,
+            format!(
+                "{} has fewer than 2 classes; a classification task needs 2 or more",
+                raw.name
+            ),
+        ));
+    }
+    let description = format!(
+        "{}: {}; {}; {}; {}; {d} input features; targets: one-hot, {k} outputs",
+        raw.name,
+        raw.origin,
+        rows.text,
+        filter.text,
+        steps.join(", ")
+    );
+    let mut t = Task::classification(
+        &raw.name,
+        &description,
+        x_train,
+        classes_of(&rows.train),
+        x_test,
+        classes_of(&rows.test),
+        k,
+    )?;
+    t.class_names = filter.class_names;
+    if let Some(counts) = t.train_class_counts() {
+        let missing: Vec<usize> = (0..k).filter(|&c| counts[c] == 0).collect();
+        if !missing.is_empty() {
+            t.warnings.push(format!(
+                "classes {missing:?} have no training rows (the file may be sorted by class: use a stratified or random subset)"
             ));
         }
-        let description = format!(
-            "{}: {}; {split_text}; {filter_text}; {}; {d} input features; targets: one-hot, {k} outputs",
-            raw.name,
-            raw.origin,
-            steps.join(", ")
-        );
-        let mut t = Task::classification(
-            &raw.name,
-            &description,
-            x_train,
-            map(&train_rows),
-            x_test,
-            map(&test_rows),
-            k,
-        )?;
-        t.class_names = class_names;
-        if let Some(counts) = t.train_class_counts() {
-            let missing: Vec<usize> = (0..k).filter(|&c| counts[c] == 0).collect();
-            if !missing.is_empty() {
-                warnings.push(format!(
-                    "classes {missing:?} have no training rows (the file may be sorted by class: use a stratified or random subset)"
-                ));
-            }
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 13: a synthetic task of m = D = 1e6 aborted on an 8 TB allocation; load_task now
+    // refuses it (against the machine's available memory) before generating.
+    #[test]
+    fn load_task_refuses_a_synthetic_task_that_does_not_fit() {
+        if crate::available_memory().is_none() {
+            eprintln!("skipping: no /proc/meminfo to plan against");
+            return;
         }
-        t
-    };
-    task.warnings = warnings;
-    Ok(task)
+        let spec = TaskSpec {
+            n_train: Some(1000),
+            n_test: Some(1000),
+            ..TaskSpec::new(TaskSource::Synthetic(SyntheticSpec {
+                intrinsic_dim: 1_000_000,
+                ambient_dim: 1_000_000,
+                ..SyntheticSpec::default()
+            }))
+        };
+        let e = load_task(&spec).unwrap_err().to_string();
+        assert!(
+            e.contains("synthetic task size") && e.contains("TB") && e.contains("MemAvailable"),
+            "{e}"
+        );
+    }
 }

@@ -50,4 +50,22 @@ pub enum KernelError {
         /// The value.
         value: f64,
     },
+    /// A kernel name that is not one of the known kernels.
+    #[error(
+        "unknown kernel {0:?}: use rbf, linear, polynomial (poly), nngp-relu, nngp-erf or ntk-relu"
+    )]
+    UnknownKernel(String),
+    /// An option was given that the chosen kernel does not read.
+    #[error("`{option}` does not apply to kernel {kernel:?} (it takes {takes}); drop it or pick a kernel that reads it")]
+    OptionNotRead {
+        /// The option as written (`bandwidth`, `depth`, ...).
+        option: &'static str,
+        /// The kernel chosen.
+        kernel: String,
+        /// The options that kernel reads.
+        takes: &'static str,
+    },
+    /// A bandwidth that is neither a number nor `median`.
+    #[error("bandwidth must be a number > 0 or \"median\" (the median pairwise distance of the training inputs), got {0}")]
+    BandwidthRule(String),
 }

@@ -12,6 +12,9 @@
 //! [`gram`] and [`cross_gram`] build K(X, X) and K(X, Y) in f64 as one blocked parallel matrix
 //! product (faer) plus an elementwise map; K(X, X) is symmetric by construction.
 //!
+//! [`KernelOptions`] is a kernel as a user writes it (name plus the options it reads, each
+//! with its default), validated into a [`KernelSpec`].
+//!
 //! Inputs are ndarray views (rows are points); Gram matrices are `faer::Mat<f64>`.
 
 mod dot_product;
@@ -19,6 +22,7 @@ mod error;
 mod gram;
 mod kernel;
 pub mod mlp;
+mod options;
 mod rbf;
 mod simd_state;
 
@@ -27,5 +31,6 @@ pub use error::KernelError;
 pub use gram::{cross_gram, gram, gram_diagonal};
 pub use kernel::Kernel;
 pub use mlp::{Activation, Mlp};
+pub use options::{Bandwidth, KernelOptions, KernelSpec};
 pub use rbf::{median_pairwise_distance, Rbf, MEDIAN_HEURISTIC_POINTS};
 pub use simd_state::clear_upper_simd_state;

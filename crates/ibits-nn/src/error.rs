@@ -71,4 +71,7 @@ pub enum NnError {
         /// Column of the first non-finite entry.
         col: usize,
     },
+    /// Two settings that do not go together.
+    #[error("{0}")]
+    Setting(&'static str),
 }

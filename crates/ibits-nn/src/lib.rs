@@ -32,6 +32,7 @@ pub mod error;
 pub mod mlp;
 pub mod real;
 pub mod sample;
+mod settings;
 pub mod train;
 
 pub use activation::{Activation, ParseActivationError};
@@ -44,4 +45,5 @@ pub use sample::{
     hypothesis_streams, sample_hypotheses, train_hypotheses, HypothesisOutcome, HypothesisSample,
     Precision, SampleConfig, TrainTest,
 };
+pub use settings::{InitName, MlpSettings};
 pub use train::{train, TrainConfig, TrainOutcome};

@@ -2,7 +2,7 @@
 //! range or the fix.
 
 /// Everything that can go wrong while estimating inductive bias.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A kernel parameter or input is invalid.
@@ -14,9 +14,30 @@ pub enum Error {
     /// The scaled non-central chi-squared fit could not be made (fitted path).
     #[error("fitted law: {0}")]
     Fit(#[from] ibits_stats::fit::FitError),
+    /// A task could not be loaded or a data option is invalid.
+    #[error(transparent)]
+    Data(#[from] ibits_data::DataError),
+    /// A file of sampled losses could not be read.
+    #[error(transparent)]
+    Losses(#[from] ibits_data::losses::LossFileError),
+    /// A law parameter is invalid.
+    #[error(transparent)]
+    Stats(#[from] ibits_stats::LawError),
+    /// An error with what was being done when it happened.
+    #[error("{context}: {source}")]
+    Context {
+        /// What was being done (`loading task mnist`).
+        context: String,
+        /// The error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// An experiment file, its records or its report failed.
+    #[error(transparent)]
+    Experiment(#[from] ibits_report::ReportError),
     /// A model class could not be trained or evaluated.
     #[error(transparent)]
-    Model(#[from] crate::models::ModelError),
+    Model(#[from] ModelError),
     /// A law could not be built or evaluated.
     #[error("law of the test error: {0}")]
     Law(String),
@@ -109,4 +130,44 @@ pub enum Error {
         /// Why, and what to change.
         reason: String,
     },
+}
+
+impl Error {
+    /// This error with what was being done when it happened.
+    pub fn context(self, context: impl Into<String>) -> Self {
+        Error::Context {
+            context: context.into(),
+            source: Box::new(self),
+        }
+    }
+}
+
+/// Errors of the model classes. Each names the bad value and the allowed range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// Ridge penalty must be finite and >= 0.
+    #[error("ridge penalty lambda must be finite and >= 0, got {0}")]
+    RidgePenalty(f64),
+    /// k of k-nearest neighbours must be in 1..=n.
+    #[error("k-nearest neighbours needs 1 <= k <= n = {n} training points, got k = {k}")]
+    Neighbours {
+        /// The k asked for.
+        k: usize,
+        /// Training points available.
+        n: usize,
+    },
+    /// Train and test arrays disagree in shape.
+    #[error("{what}: expected shape {expected:?}, got {got:?}")]
+    Shape {
+        /// Which array.
+        what: &'static str,
+        /// Required (rows, columns).
+        expected: (usize, usize),
+        /// Actual.
+        got: (usize, usize),
+    },
+    /// The singular value decomposition of the centred inputs did not converge.
+    #[error("the SVD of the centred training inputs did not converge")]
+    Svd,
 }

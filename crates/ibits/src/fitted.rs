@@ -13,10 +13,11 @@
 //! Boopathy et al. (2024), "Towards Exact Computation of Inductive Bias", IJCAI, section 4;
 //! Clopper & Pearson (1934), Biometrika 26(4), 404-413.
 
-use ibits_stats::fit::{estimate_fitted, CountEstimate, FitConfig};
+use ibits_stats::fit::{estimate_fitted, CountEstimate, FitConfig, FittedEstimate};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::warning::{Warning, WarningKind};
 
 /// Settings of the fitted and counted paths.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -74,6 +75,35 @@ pub struct FittedBits {
     pub count_disagrees: bool,
 }
 
+impl FittedBits {
+    /// The fitted path's answer at one target, as every space reports it.
+    pub fn from_estimate(est: &FittedEstimate) -> Self {
+        Self {
+            eps: est.target,
+            bits: est.bits,
+            interval_bits: est.interval_bits,
+            interval_method: est.interval_method(),
+            bootstrap_interval_bits: est.bootstrap.as_ref().map(|b| b.interval_bits),
+            stderr_bits: est.stderr_bits,
+            paper_nats: est.paper.nats,
+            paper_sankaran_fallback: est.paper.sankaran_fallback,
+            count_disagrees: est.count_disagrees,
+        }
+    }
+}
+
+impl FittedLaw {
+    /// The law of a fit.
+    pub fn from_estimate(est: &FittedEstimate) -> Self {
+        Self {
+            dof: est.fit.dof,
+            noncentrality: est.fit.noncentrality,
+            scale: est.fit.scale,
+            log_likelihood: est.fit.log_likelihood,
+        }
+    }
+}
+
 /// Fitted law, fitted bits and counts at every target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FittedPath {
@@ -85,7 +115,7 @@ pub struct FittedPath {
     pub counted: Vec<CountEstimate>,
     /// Warnings about the fit (poorly identified ridge, disagreement with counting...), each
     /// prefixed with its eps.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Fit, bootstrap and count `errors` at each of the targets `eps`
@@ -93,7 +123,7 @@ pub struct FittedPath {
 /// `seed`).
 ///
 /// # Errors
-/// [`Error::Option`] when the samples cannot be fitted (too few, non-positive, constant), a
+/// [`Error::Fit`] when the samples cannot be fitted (too few, non-positive, constant), a
 /// target is not positive or the confidence is outside (0, 1).
 pub fn fit_errors(
     errors: &[f64],
@@ -113,35 +143,17 @@ pub fn fit_errors(
     let mut counted = Vec::with_capacity(eps.len());
     let mut warnings = Vec::new();
     for &e in eps {
-        let est = estimate_fitted(errors, e, &config).map_err(|err| Error::Option {
-            what: "fitted path",
-            allowed: "samples and settings it can fit",
-            got: err.to_string(),
-        })?;
-        let fit = &est.fit;
-        law.get_or_insert(FittedLaw {
-            dof: fit.dof,
-            noncentrality: fit.noncentrality,
-            scale: fit.scale,
-            log_likelihood: fit.log_likelihood,
-        });
-        bits.push(FittedBits {
-            eps: e,
-            bits: est.bits,
-            interval_bits: est.interval_bits,
-            interval_method: est.interval_method(),
-            bootstrap_interval_bits: est.bootstrap.as_ref().map(|b| b.interval_bits),
-            stderr_bits: est.stderr_bits,
-            paper_nats: est.paper.nats,
-            paper_sankaran_fallback: est.paper.sankaran_fallback,
-            count_disagrees: est.count_disagrees,
-        });
+        let est = estimate_fitted(errors, e, &config)?;
+        law.get_or_insert(FittedLaw::from_estimate(&est));
+        bits.push(FittedBits::from_estimate(&est));
         counted.push(est.count);
-        warnings.extend(
-            est.warnings
-                .into_iter()
-                .map(|w| format!("fitted path at eps = {e:.4e}: {w}")),
-        );
+        warnings.extend(est.warnings.into_iter().map(|w| {
+            Warning::at(
+                WarningKind::Fit,
+                e,
+                format!("fitted path at eps = {e:.4e}: {w}"),
+            )
+        }));
     }
     let law = law.ok_or(Error::Option {
         what: "targets",

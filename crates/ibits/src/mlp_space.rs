@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::target::Target;
+use crate::warning::{Warning, WarningKind};
 
 /// Options of the fitted path on a trained-network space.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -137,7 +138,7 @@ pub struct MlpEstimate {
     /// Hypotheses whose training error exceeded the threshold (not in p_h).
     pub rejected: usize,
     /// Mean test error of the accepted hypotheses (the space's mean error).
-    pub mean_test_error: f64,
+    pub mean_error: f64,
     /// [min, max] test error of the accepted hypotheses.
     pub test_error_range: [f64; 2],
     /// [min, max] epochs used.
@@ -153,7 +154,7 @@ pub struct MlpEstimate {
     /// Seconds per stage.
     pub timing: MlpTiming,
     /// Things the reader should know.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// The NNGP kernel that the architecture's outputs tend to as the width grows, and a note when
@@ -275,19 +276,23 @@ pub fn estimate_from_sample(
     let max = errors.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut warnings = Vec::new();
     if sample.rejected() > 0 {
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningKind::Sampling, format!(
             "{} of {} hypotheses did not fit the training set (training error > {}) and are not in p_h",
             sample.rejected(),
             sample.outcomes.len(),
             config.train_threshold()
-        ));
+        )));
     }
     let mut estimates = Vec::with_capacity(targets.len());
     for target in targets {
         let eps = target.resolve(mean);
         let fitted = estimate_fitted(&errors, eps, &options.fit)?;
         for w in &fitted.warnings {
-            warnings.push(format!("eps = {eps:.6}: {w}"));
+            warnings.push(Warning::at(
+                WarningKind::Fit,
+                eps,
+                format!("eps = {eps:.6}: {w}"),
+            ));
         }
         estimates.push(MlpTargetEstimate {
             target: *target,
@@ -325,7 +330,7 @@ pub fn estimate_from_sample(
         train_threshold: config.train_threshold(),
         accepted: sample.accepted(),
         rejected: sample.rejected(),
-        mean_test_error: mean,
+        mean_error: mean,
         test_error_range: [min, max],
         epochs_range,
         hypotheses: sample.outcomes.clone(),
@@ -492,7 +497,7 @@ mod tests {
         assert!(est
             .warnings
             .iter()
-            .any(|w| w.starts_with("14 of 40 hypotheses")));
+            .any(|w| w.message.starts_with("14 of 40 hypotheses")));
         let accepted: Vec<f64> = sample
             .outcomes
             .iter()
@@ -500,7 +505,7 @@ mod tests {
             .map(|o| o.test_error)
             .collect();
         let mean = accepted.iter().sum::<f64>() / accepted.len() as f64;
-        approx::assert_relative_eq!(est.mean_test_error, mean, max_relative = 1e-14);
+        approx::assert_relative_eq!(est.mean_error, mean, max_relative = 1e-14);
         approx::assert_relative_eq!(est.targets[0].eps, 0.8 * mean, max_relative = 1e-14);
         assert_eq!(est.targets[0].fitted.n_samples, 26);
         assert_eq!(

@@ -34,35 +34,7 @@ use crate::gp_space::{
 use crate::mlp_space::{estimate_from_sample, matching_nngp, MlpOptions};
 use crate::target::Target;
 
-/// Errors of the model classes. Each names the bad value and the allowed range.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ModelError {
-    /// Ridge penalty must be finite and >= 0.
-    #[error("ridge penalty lambda must be finite and >= 0, got {0}")]
-    RidgePenalty(f64),
-    /// k of k-nearest neighbours must be in 1..=n.
-    #[error("k-nearest neighbours needs 1 <= k <= n = {n} training points, got k = {k}")]
-    Neighbours {
-        /// The k asked for.
-        k: usize,
-        /// Training points available.
-        n: usize,
-    },
-    /// Train and test arrays disagree in shape.
-    #[error("{what}: expected shape {expected:?}, got {got:?}")]
-    Shape {
-        /// Which array.
-        what: &'static str,
-        /// Required (rows, columns).
-        expected: (usize, usize),
-        /// Actual.
-        got: (usize, usize),
-    },
-    /// The singular value decomposition of the centred inputs did not converge.
-    #[error("the SVD of the centred training inputs did not converge")]
-    Svd,
-}
+pub use crate::error::ModelError;
 
 /// Mean over the N*k entries of the squared difference, the test error of docs/design.md §1.
 pub fn mean_squared_error(prediction: ArrayView2<'_, f64>, target: ArrayView2<'_, f64>) -> f64 {
@@ -442,7 +414,7 @@ pub struct SpaceBias {
     /// One per model, in the order given.
     pub provided: Vec<ProvidedBits>,
     /// Warnings of the estimate (fit identification, jitter...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::Warning>,
 }
 
 /// I(eps_model) for every score, relative to `space`.
@@ -526,7 +498,7 @@ pub fn bias_relative_to(
             );
             Ok(SpaceBias {
                 space,
-                mean_error: est.mean_test_error,
+                mean_error: est.mean_error,
                 provided,
                 warnings: est.warnings,
             })

@@ -20,16 +20,15 @@ use ibits::models::{
     bias_relative_to, nngp_of_sample, score_model, ModelClass, ModelScore, ReferenceSpace,
     SpaceBias,
 };
-use ibits_stats::fit::FitConfig;
+use ibits::nn::sample::architecture_seed;
+use ibits::nn::{MlpSettings, TrainTest};
+use ibits::stats::fit::FitConfig;
+use ibits::{EstimateOptions, Space};
 use serde::Serialize;
 
-use ibits_nn::sample::architecture_seed;
-
-use super::estimate::{check_kernel_flags, kernel_spec, EstimateArgs, SpaceArg};
-use super::estimate_mlp::InitArg;
-use super::estimate_mlp::{
-    bits_text, load, sample_config, sample_config_with, train_test, TaskInfo,
-};
+use super::estimate::{EstimateArgs, TaskInfo};
+use super::estimate_mlp::bits_text;
+use crate::args::{InitArg, SpaceArg};
 use crate::output::{print_json, print_text, progress_bar, usage};
 
 /// Arguments of `ibits models`: the task and the reference space take the flags of
@@ -126,24 +125,21 @@ fn model_classes(
     }
     // Relative to a GP space the --sigma flags describe its kernel; the MLP model classes take
     // them only when their initialisation has a sigma_w, sigma_b (--init standard or ntk).
-    let mut mlp_flags = args.space.clone();
-    if args.space.space == SpaceArg::Gp && args.space.mlp.init == InitArg::Pytorch {
-        mlp_flags.sigma_w = None;
-        mlp_flags.sigma_b = None;
-    }
+    let flags = &args.space.space;
+    let with_sigmas = flags.space == SpaceArg::Mlp
+        || matches!(flags.init, Some(InitArg::Standard | InitArg::Ntk));
+    let settings = flags.mlp_settings(with_sigmas)?;
     let depths: &[usize] = if args.no_mlp { &[] } else { &args.mlp_depths };
     for &depth in depths {
         for &width in &args.mlp_widths {
-            let seed = architecture_seed(args.space.seed, width, depth);
-            let config = sample_config_with(
-                &mlp_flags,
-                width,
-                depth,
-                input_dim,
-                outputs,
-                args.mlp_networks,
-                seed,
-            )?;
+            let seed = architecture_seed(args.space.run.seed, width, depth);
+            let config = MlpSettings {
+                width: Some(width),
+                depth: Some(depth),
+                ..settings.clone()
+            }
+            .sample_config(input_dim, outputs, args.mlp_networks, seed)
+            .map_err(|e| usage(format!("{e} (check the MLP model-class flags)")))?;
             classes.push(ModelClass::Mlp { config });
         }
     }
@@ -156,44 +152,57 @@ fn model_classes(
 /// Run `ibits models`.
 pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
     let flags = &args.space;
-    if !flags.target.is_empty() || !flags.target_rel.is_empty() {
+    if !flags.run.target.is_empty() || !flags.run.target_rel.is_empty() {
         return Err(usage(
             "ibits models uses each model's test error as the target: drop --target / --target-rel",
         ));
     }
-    let task = load(flags)?;
-    let data = train_test(&task)?;
+    let space = flags.space.space(true)?;
+    let run = flags.run.options(&space)?;
+    let task = flags.task.load()?;
+    let data = TrainTest::new(
+        task.x_train.view(),
+        task.y_train.view(),
+        task.x_test.view(),
+        task.y_test.view(),
+    )
+    .map_err(|e| usage(format!("task {}: {e}", task.name)))?;
     let (d, k) = (task.input_dim(), task.n_outputs());
     let fit = FitConfig {
-        bootstrap: flags.bootstrap,
-        seed: flags.seed,
+        bootstrap: run.fit.bootstrap,
+        seed: run.seed,
         ..FitConfig::default()
+    };
+    // The reference GP takes the run's seed, jitter and memory limit (it draws no samples).
+    let gp_options = GpOptions {
+        seed: run.seed,
+        jitter: run.jitter,
+        memory_limit: run.memory_limit,
+        ..GpOptions::default()
     };
 
     // The reference space(s).
-    let sample = match flags.space {
-        SpaceArg::Mlp => {
-            let config = sample_config(flags, d, k, flags.samples, flags.seed)?;
-            let bar = progress_bar(
-                flags.samples as u64,
-                flags.json,
-                "training the space's networks",
-            );
+    let sample = match &space {
+        Space::Mlp(mlp) => {
+            let samples = run.samples.unwrap_or(EstimateOptions::DEFAULT_MLP_SAMPLES);
+            let config = mlp
+                .settings()
+                .sample_config(d, k, samples, run.seed)
+                .map_err(|e| usage(format!("{e} (check the --space mlp flags)")))?;
+            let bar = progress_bar(samples as u64, flags.json, "training the space's networks");
             let s = sample_mlp(&data, &config, &|done| bar.set_position(done as u64));
             bar.finish_and_clear();
             Some(s.map_err(|e| usage(e.to_string()))?)
         }
-        SpaceArg::Gp => None,
+        _ => None,
     };
-    let (space_kernel, nngp_note) = match (&sample, flags.space) {
+    let (space_kernel, nngp_note) = match (&sample, &space) {
         (Some(s), _) => match nngp_of_sample(s)? {
             Some((k, note)) => (Some(k), note),
             None => (None, None),
         },
-        (None, _) => {
-            check_kernel_flags(flags, flags.mlp.init != InitArg::Pytorch)?;
-            (Some(kernel_spec(flags)?), None)
-        }
+        (None, Space::Gp(gp)) => (Some(*gp.kernel()), None),
+        (None, _) => (None, None),
     };
 
     let classes = model_classes(args, d, k, space_kernel)?;
@@ -228,13 +237,16 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
                         &scores,
                         &ReferenceSpace::Gp {
                             kernel,
-                            options: GpOptions::default(),
+                            options: gp_options.clone(),
                         },
                     )
                     .context("exact law of the matching NNGP space")?;
                     nngp.space = format!("matching NNGP: {}", nngp.space);
                     if let Some(note) = &nngp_note {
-                        nngp.warnings.push(note.clone());
+                        nngp.warnings.push(ibits::Warning::new(
+                            ibits::WarningKind::Numerical,
+                            note.clone(),
+                        ));
                     }
                     spaces.push(nngp);
                 }
@@ -248,7 +260,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
                     &scores,
                     &ReferenceSpace::Gp {
                         kernel,
-                        options: GpOptions::default(),
+                        options: gp_options,
                     },
                 )
                 .context("exact law of the GP space")?,
@@ -265,7 +277,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
         input_dim: d,
         unit: "bits",
         definition: "I(eps_model) = -log2 P[e(h) <= eps_model], e = mean squared test error over N*k entries",
-        seed: flags.seed,
+        seed: run.seed,
         models: scores,
         spaces,
     };
@@ -359,12 +371,11 @@ fn render(o: &ModelsOutput) -> String {
             let _ = writeln!(s, "note: {}: {n}", m.model);
         }
     }
-    for w in o
-        .task
-        .warnings
-        .iter()
-        .chain(o.spaces.iter().flat_map(|sp| sp.warnings.iter()))
-    {
+    for w in o.task.warnings.iter().chain(
+        o.spaces
+            .iter()
+            .flat_map(|sp| sp.warnings.iter().map(|w| &w.message)),
+    ) {
         let _ = writeln!(s, "warning: {w}");
     }
     s

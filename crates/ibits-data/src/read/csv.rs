@@ -83,26 +83,16 @@ fn parse_number(s: &str) -> Option<f64> {
 
 /// Parse CSV bytes (gzip is detected by its magic number and decompressed first).
 ///
+/// The phases: the records (blank lines skipped), the label column, whether the first line is
+/// a header, the column names, the data rows (features and labels) and the feature names.
+///
 /// # Errors
 /// [`DataError::Format`] (naming the file, the row and the column) for malformed CSV, ragged
 /// rows, empty fields, text in a feature column, no data rows, or a label column that does
 /// not exist; [`DataError::NonFinite`] for NaN or infinite features.
 pub fn parse_csv(path: &Path, bytes: Vec<u8>, options: &CsvOptions) -> Result<CsvTable, DataError> {
     let bytes = maybe_gunzip(path, bytes)?;
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(::csv::Trim::All)
-        .from_reader(bytes.as_slice());
-    let mut rows: Vec<::csv::StringRecord> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| DataError::format(path, "CSV", format!("{e}")))?;
-        // Skip blank lines (a lone empty field).
-        if record.len() == 1 && record[0].is_empty() {
-            continue;
-        }
-        rows.push(record);
-    }
+    let rows = records(path, &bytes)?;
     let Some(first) = rows.first() else {
         return Err(DataError::format(path, "CSV", "no rows"));
     };
@@ -114,45 +104,8 @@ pub fn parse_csv(path: &Path, bytes: Vec<u8>, options: &CsvOptions) -> Result<Cs
             "the first row has no fields",
         ));
     }
-    let label_index = match &options.label {
-        LabelColumn::None => None,
-        LabelColumn::Last => Some(ncols - 1),
-        LabelColumn::Index(i) => {
-            if *i >= ncols {
-                return Err(DataError::format(
-                    path,
-                    "CSV",
-                    format!("label column index {i} is out of range: the file has {ncols} columns (0..={})", ncols - 1),
-                ));
-            }
-            Some(*i)
-        }
-        LabelColumn::Name(name) => {
-            let found = first.iter().position(|f| f == name.as_str());
-            match found {
-                Some(i) if options.header != CsvHeader::Absent => Some(i),
-                _ => {
-                    let names: Vec<&str> = first.iter().collect();
-                    return Err(DataError::format(
-                        path,
-                        "CSV",
-                        format!("no column named {name:?}; the first line has {names:?} (give the label column by index if there is no header)"),
-                    ));
-                }
-            }
-        }
-    };
-    let has_header = match options.header {
-        CsvHeader::Present => true,
-        CsvHeader::Absent => false,
-        CsvHeader::Auto => {
-            matches!(options.label, LabelColumn::Name(_))
-                || first
-                    .iter()
-                    .enumerate()
-                    .any(|(j, f)| Some(j) != label_index && parse_number(f).is_none())
-        }
-    };
+    let label_index = label_column_index(path, first, options)?;
+    let has_header = first_line_is_header(first, options, label_index);
     let (names, data_rows) = if has_header {
         (
             first.iter().map(str::to_string).collect::<Vec<_>>(),
@@ -179,63 +132,12 @@ pub fn parse_csv(path: &Path, bytes: Vec<u8>, options: &CsvOptions) -> Result<Cs
             "no feature columns besides the label",
         ));
     }
-    let n = data_rows.len();
-    let mut x = Vec::with_capacity(n.saturating_mul(d));
-    let mut labels = label_index.map(|_| Vec::with_capacity(n));
-    for (r, record) in data_rows.iter().enumerate() {
-        if record.len() != ncols {
-            return Err(DataError::format(
-                path,
-                "CSV",
-                format!(
-                    "data row {r} has {} fields, expected {ncols} like the first line",
-                    record.len()
-                ),
-            ));
-        }
-        for (j, field) in record.iter().enumerate() {
-            if Some(j) == label_index {
-                if field.is_empty() {
-                    return Err(DataError::format(
-                        path,
-                        "CSV",
-                        format!("data row {r}: empty label"),
-                    ));
-                }
-                if let Some(l) = labels.as_mut() {
-                    l.push(field.to_string());
-                }
-                continue;
-            }
-            if field.is_empty() {
-                return Err(DataError::format(
-                    path,
-                    "CSV",
-                    format!("data row {r}, column {j} ({:?}): empty field (missing values are not supported)", names[j]),
-                ));
-            }
-            let value = parse_number(field).ok_or_else(|| {
-                DataError::format(
-                    path,
-                    "CSV",
-                    format!(
-                        "data row {r}, column {j} ({:?}): cannot parse {field:?} as a number",
-                        names[j]
-                    ),
-                )
-            })?;
-            if !value.is_finite() {
-                return Err(DataError::NonFinite {
-                    path: path.to_path_buf(),
-                    row: r,
-                    column: j,
-                    value,
-                });
-            }
-            x.push(value);
-        }
-    }
-    let x = Array2::from_shape_vec((n, d), x)
+    let columns = Columns {
+        names: &names,
+        label_index,
+    };
+    let (x, labels) = data_values(path, data_rows, &columns)?;
+    let x = Array2::from_shape_vec((data_rows.len(), d), x)
         .map_err(|e| DataError::format(path, "CSV", format!("internal shape error: {e}")))?;
     let feature_names = if has_header {
         names
@@ -254,6 +156,162 @@ pub fn parse_csv(path: &Path, bytes: Vec<u8>, options: &CsvOptions) -> Result<Cs
         x,
         labels,
     })
+}
+
+/// The file's records, fields trimmed, blank lines (a lone empty field) skipped.
+fn records(path: &Path, bytes: &[u8]) -> Result<Vec<::csv::StringRecord>, DataError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(::csv::Trim::All)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| DataError::format(path, "CSV", format!("{e}")))?;
+        if record.len() == 1 && record[0].is_empty() {
+            continue;
+        }
+        rows.push(record);
+    }
+    Ok(rows)
+}
+
+/// Index of the label column (`None` for [`LabelColumn::None`]), checked against the first
+/// line: an index must be in range, a name must be on the first line and needs a header.
+fn label_column_index(
+    path: &Path,
+    first: &::csv::StringRecord,
+    options: &CsvOptions,
+) -> Result<Option<usize>, DataError> {
+    let ncols = first.len();
+    match &options.label {
+        LabelColumn::None => Ok(None),
+        LabelColumn::Last => Ok(Some(ncols - 1)),
+        LabelColumn::Index(i) => {
+            if *i >= ncols {
+                return Err(DataError::format(
+                    path,
+                    "CSV",
+                    format!("label column index {i} is out of range: the file has {ncols} columns (0..={})", ncols - 1),
+                ));
+            }
+            Ok(Some(*i))
+        }
+        LabelColumn::Name(name) => {
+            let found = first.iter().position(|f| f == name.as_str());
+            match found {
+                Some(i) if options.header != CsvHeader::Absent => Ok(Some(i)),
+                _ => {
+                    let names: Vec<&str> = first.iter().collect();
+                    Err(DataError::format(
+                        path,
+                        "CSV",
+                        format!("no column named {name:?}; the first line has {names:?} (give the label column by index if there is no header)"),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// Whether the first line is a header: as stated, else when the label is chosen by name or
+/// any field of the first line other than the label is not a number.
+fn first_line_is_header(
+    first: &::csv::StringRecord,
+    options: &CsvOptions,
+    label_index: Option<usize>,
+) -> bool {
+    match options.header {
+        CsvHeader::Present => true,
+        CsvHeader::Absent => false,
+        CsvHeader::Auto => {
+            matches!(options.label, LabelColumn::Name(_))
+                || first
+                    .iter()
+                    .enumerate()
+                    .any(|(j, f)| Some(j) != label_index && parse_number(f).is_none())
+        }
+    }
+}
+
+/// The columns of a table: every column's name (for messages) and the label column.
+struct Columns<'a> {
+    names: &'a [String],
+    label_index: Option<usize>,
+}
+
+/// Features (row-major, every column but the label) and label strings of the data rows.
+fn data_values(
+    path: &Path,
+    data_rows: &[::csv::StringRecord],
+    columns: &Columns<'_>,
+) -> Result<(Vec<f64>, Option<Vec<String>>), DataError> {
+    let ncols = columns.names.len();
+    let d = ncols - usize::from(columns.label_index.is_some());
+    let n = data_rows.len();
+    let mut x = Vec::with_capacity(n.saturating_mul(d));
+    let mut labels = columns.label_index.map(|_| Vec::with_capacity(n));
+    for (r, record) in data_rows.iter().enumerate() {
+        if record.len() != ncols {
+            return Err(DataError::format(
+                path,
+                "CSV",
+                format!(
+                    "data row {r} has {} fields, expected {ncols} like the first line",
+                    record.len()
+                ),
+            ));
+        }
+        for (j, field) in record.iter().enumerate() {
+            if Some(j) == columns.label_index {
+                if field.is_empty() {
+                    return Err(DataError::format(
+                        path,
+                        "CSV",
+                        format!("data row {r}: empty label"),
+                    ));
+                }
+                if let Some(l) = labels.as_mut() {
+                    l.push(field.to_string());
+                }
+                continue;
+            }
+            x.push(feature_value(path, (r, j), field, &columns.names[j])?);
+        }
+    }
+    Ok((x, labels))
+}
+
+/// One feature field as a finite number; `at` is (data row, column).
+fn feature_value(
+    path: &Path,
+    (r, j): (usize, usize),
+    field: &str,
+    name: &str,
+) -> Result<f64, DataError> {
+    if field.is_empty() {
+        return Err(DataError::format(
+            path,
+            "CSV",
+            format!("data row {r}, column {j} ({name:?}): empty field (missing values are not supported)"),
+        ));
+    }
+    let value = parse_number(field).ok_or_else(|| {
+        DataError::format(
+            path,
+            "CSV",
+            format!("data row {r}, column {j} ({name:?}): cannot parse {field:?} as a number"),
+        )
+    })?;
+    if !value.is_finite() {
+        return Err(DataError::NonFinite {
+            path: path.to_path_buf(),
+            row: r,
+            column: j,
+            value,
+        });
+    }
+    Ok(value)
 }
 
 /// Read a CSV file, raw or gzip-compressed.

@@ -91,6 +91,10 @@ fn dict_value<'a>(path: &Path, header: &'a str, key: &str) -> Result<&'a str, Da
 
 /// Parse `.npy` bytes (gzip is detected by its magic number and decompressed first).
 ///
+/// The phases: the preamble (magic, version, header length), the header (dtype string,
+/// order, shape), the dtype, the payload (its length against the shape), decoding (bytes to
+/// values) and the finiteness check.
+///
 /// # Errors
 /// [`DataError::Format`] for a wrong magic or version, an oversized or malformed header, an
 /// unsupported dtype, Fortran order, a shape whose product overflows, or a payload that is
@@ -98,6 +102,20 @@ fn dict_value<'a>(path: &Path, header: &'a str, key: &str) -> Result<&'a str, Da
 /// floats.
 pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
     let bytes = maybe_gunzip(path, bytes)?;
+    let header_at = preamble(path, &bytes)?;
+    let header = std::str::from_utf8(&bytes[header_at.clone()])
+        .map_err(|_| bad(path, "header is not UTF-8 text"))?;
+    let Header { descr, shape } = parse_header(path, header)?;
+    let dtype = Dtype::from_descr(path, &descr)?;
+    let payload = payload(path, &bytes[header_at.end..], &shape, &descr, dtype)?;
+    let data = decode(payload, dtype);
+    check_finite(path, &shape, &data)?;
+    Ok(NpyArray { shape, descr, data })
+}
+
+/// The byte range of the header text, after checking the magic number, the format version and
+/// that the declared header length is within [`NPY_MAX_HEADER`] and the file.
+fn preamble(path: &Path, bytes: &[u8]) -> Result<std::ops::Range<usize>, DataError> {
     const MAGIC: &[u8] = b"\x93NUMPY";
     if bytes.len() < 10 {
         return Err(bad(
@@ -154,11 +172,21 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
             ),
         ));
     }
-    let header = std::str::from_utf8(&bytes[offset..data_start])
-        .map_err(|_| bad(path, "header is not UTF-8 text"))?;
+    Ok(offset..data_start)
+}
+
+/// What the header dict says about the array.
+struct Header {
+    /// The dtype string, e.g. `<f8`.
+    descr: String,
+    /// The shape.
+    shape: Vec<usize>,
+}
+
+/// The dtype string and shape from the header dict; Fortran order is refused.
+fn parse_header(path: &Path, header: &str) -> Result<Header, DataError> {
     let descr = dict_value(path, header, "descr")?.to_string();
-    let fortran = dict_value(path, header, "fortran_order")?;
-    match fortran {
+    match dict_value(path, header, "fortran_order")? {
         "False" => {}
         "True" => {
             return Err(bad(
@@ -173,38 +201,87 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
             ))
         }
     }
-    let shape_text = dict_value(path, header, "shape")?;
-    let mut shape = Vec::new();
-    for part in shape_text
+    let shape = parse_shape(path, dict_value(path, header, "shape")?)?;
+    Ok(Header { descr, shape })
+}
+
+/// The dimensions of a shape tuple's text, e.g. `3, 4` or `5,` (a trailing `L` is allowed).
+fn parse_shape(path: &Path, shape_text: &str) -> Result<Vec<usize>, DataError> {
+    shape_text
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-    {
-        let dim = part.trim_end_matches('L').parse::<usize>().map_err(|_| {
-            bad(path, format!("shape ({shape_text}) has a dimension {part:?} that is not a non-negative integer"))
-        })?;
-        shape.push(dim);
+        .map(|part| {
+            part.trim_end_matches('L').parse::<usize>().map_err(|_| {
+                bad(path, format!("shape ({shape_text}) has a dimension {part:?} that is not a non-negative integer"))
+            })
+        })
+        .collect()
+}
+
+/// The element types read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    U8,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+/// An element type and its byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Dtype {
+    element: Element,
+    big_endian: bool,
+}
+
+impl Dtype {
+    /// The dtype a header's `descr` names.
+    fn from_descr(path: &Path, descr: &str) -> Result<Self, DataError> {
+        let (element, big_endian) = match descr {
+            "|u1" | "<u1" | ">u1" | "u1" => (Element::U8, false),
+            "<i4" | "=i4" => (Element::I32, false),
+            ">i4" => (Element::I32, true),
+            "<i8" | "=i8" => (Element::I64, false),
+            ">i8" => (Element::I64, true),
+            "<f4" | "=f4" => (Element::F32, false),
+            ">f4" => (Element::F32, true),
+            "<f8" | "=f8" => (Element::F64, false),
+            ">f8" => (Element::F64, true),
+            other => {
+                return Err(bad(path, format!("unsupported dtype {other:?}; supported: |u1, <i4, <i8, <f4, <f8 (and big-endian >)")))
+            }
+        };
+        Ok(Self {
+            element,
+            big_endian,
+        })
     }
-    let (size, kind, big_endian) = match descr.as_str() {
-        "|u1" | "<u1" | ">u1" | "u1" => (1, 'u', false),
-        "<i4" | "=i4" => (4, 'i', false),
-        ">i4" => (4, 'i', true),
-        "<i8" | "=i8" => (8, 'i', false),
-        ">i8" => (8, 'i', true),
-        "<f4" | "=f4" => (4, 'f', false),
-        ">f4" => (4, 'f', true),
-        "<f8" | "=f8" => (8, 'f', false),
-        ">f8" => (8, 'f', true),
-        other => {
-            return Err(bad(path, format!("unsupported dtype {other:?}; supported: |u1, <i4, <i8, <f4, <f8 (and big-endian >)")))
+
+    /// Bytes per element.
+    fn size(self) -> usize {
+        match self.element {
+            Element::U8 => 1,
+            Element::I32 | Element::F32 => 4,
+            Element::I64 | Element::F64 => 8,
         }
-    };
+    }
+}
+
+/// The data bytes, checked to be exactly prod(shape) x element size long.
+fn payload<'a>(
+    path: &Path,
+    payload: &'a [u8],
+    shape: &[usize],
+    descr: &str,
+    dtype: Dtype,
+) -> Result<&'a [u8], DataError> {
     let count = shape
         .iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .and_then(|n| n.checked_mul(size))
+        .and_then(|n| n.checked_mul(dtype.size()))
         .ok_or_else(|| bad(path, format!("shape {shape:?} overflows the address space")))?;
-    let payload = &bytes[data_start..];
     if payload.len() != count {
         let what = if payload.len() < count {
             "truncated"
@@ -219,14 +296,18 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
             ),
         ));
     }
-    let data = match (kind, size) {
-        ('u', _) => NpyData::U8(payload.to_vec()),
-        ('i', 4) => NpyData::I64(
-            payload
-                .chunks_exact(4)
-                .map(|c| {
-                    let b = [c[0], c[1], c[2], c[3]];
-                    i64::from(if big_endian {
+    Ok(payload)
+}
+
+/// The values of a payload of whole elements (integers widen to i64, floats to f64 exactly).
+fn decode(payload: &[u8], dtype: Dtype) -> NpyData {
+    let be = dtype.big_endian;
+    match dtype.element {
+        Element::U8 => NpyData::U8(payload.to_vec()),
+        Element::I32 => NpyData::I64(
+            words::<4>(payload)
+                .map(|b| {
+                    i64::from(if be {
                         i32::from_be_bytes(b)
                     } else {
                         i32::from_le_bytes(b)
@@ -234,12 +315,10 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
                 })
                 .collect(),
         ),
-        ('i', _) => NpyData::I64(
-            payload
-                .chunks_exact(8)
-                .map(|c| {
-                    let b = [c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]];
-                    if big_endian {
+        Element::I64 => NpyData::I64(
+            words::<8>(payload)
+                .map(|b| {
+                    if be {
                         i64::from_be_bytes(b)
                     } else {
                         i64::from_le_bytes(b)
@@ -247,12 +326,10 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
                 })
                 .collect(),
         ),
-        ('f', 4) => NpyData::F64(
-            payload
-                .chunks_exact(4)
-                .map(|c| {
-                    let b = [c[0], c[1], c[2], c[3]];
-                    f64::from(if big_endian {
+        Element::F32 => NpyData::F64(
+            words::<4>(payload)
+                .map(|b| {
+                    f64::from(if be {
                         f32::from_be_bytes(b)
                     } else {
                         f32::from_le_bytes(b)
@@ -260,12 +337,10 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
                 })
                 .collect(),
         ),
-        _ => NpyData::F64(
-            payload
-                .chunks_exact(8)
-                .map(|c| {
-                    let b = [c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]];
-                    if big_endian {
+        Element::F64 => NpyData::F64(
+            words::<8>(payload)
+                .map(|b| {
+                    if be {
                         f64::from_be_bytes(b)
                     } else {
                         f64::from_le_bytes(b)
@@ -273,9 +348,23 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
                 })
                 .collect(),
         ),
-    };
-    if let NpyData::F64(values) = &data {
-        let row_len = super::row_length(&shape);
+    }
+}
+
+/// The payload as consecutive `N`-byte words (a partial last word is dropped; [`payload`]
+/// has checked there is none).
+fn words<const N: usize>(payload: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+    payload.chunks_exact(N).map(|c| {
+        let mut b = [0u8; N];
+        b.copy_from_slice(c);
+        b
+    })
+}
+
+/// Refuse NaN or infinite floats, naming the row and column of the first.
+fn check_finite(path: &Path, shape: &[usize], data: &NpyData) -> Result<(), DataError> {
+    if let NpyData::F64(values) = data {
+        let row_len = super::row_length(shape);
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return Err(DataError::NonFinite {
                 path: path.to_path_buf(),
@@ -285,7 +374,7 @@ pub fn parse_npy(path: &Path, bytes: Vec<u8>) -> Result<NpyArray, DataError> {
             });
         }
     }
-    Ok(NpyArray { shape, descr, data })
+    Ok(())
 }
 
 /// Read a `.npy` file (or a gzip-compressed one).

@@ -12,10 +12,14 @@
 //! The sections, in order: Summary, Test-error distributions, Bits vs target error,
 //! Comparisons across tasks and hypothesis spaces, Bits vs training-set size, Bits vs
 //! intrinsic dimension, Numerical health, Warnings, Settings.
+//!
+//! [`build_report`] assembles them in that order; each section is built by its own module
+//! (`report/section/`), and each chart kind is drawn by its own module under [`plot`].
 
 pub mod build;
 pub mod document;
 pub mod plot;
+mod section;
 
 use std::path::{Path, PathBuf};
 

@@ -12,14 +12,25 @@
 //! the shard that runs it or the number of workers, so a sharded run reproduces a single run
 //! exactly. The targets are part of the identity (changing them re-runs the cell) but not of
 //! the seed (the same hypotheses are drawn whatever the targets).
+//!
+//! This module depends on no other sweep module; [`experiment`](super::experiment) builds
+//! cells and the manifest from the parsed grid.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::sweep::experiment::Target;
-
 /// Format tag of `experiment.json`.
 pub const MANIFEST_FORMAT: &str = "ibits-sweep/1";
+
+/// How a cell's target error eps is set.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", content = "value", rename_all = "kebab-case")]
+pub enum Target {
+    /// eps = value (mean squared error per entry).
+    Absolute(f64),
+    /// eps = value x the mean test error of the hypothesis space.
+    RelativeToMean(f64),
+}
 
 /// One cell of the grid: one task, one hypothesis space, one training-set size and one
 /// test-set size, with every target error.

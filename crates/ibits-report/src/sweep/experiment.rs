@@ -43,15 +43,9 @@ use toml::Spanned;
 use crate::error::ReportError;
 use crate::sweep::cell::{Cell, Manifest, ManifestCell, MANIFEST_FORMAT};
 
-/// How a cell's target error eps is set.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", content = "value", rename_all = "kebab-case")]
-pub enum Target {
-    /// eps = value (mean squared error per entry).
-    Absolute(f64),
-    /// eps = value x the mean test error of the hypothesis space.
-    RelativeToMean(f64),
-}
+// `Target` is defined with the cell (a cell carries its targets, and `cell` depends on no other
+// sweep module); re-exported here, where the grid's `eps` and `eps_relative` are parsed into it.
+pub use crate::sweep::cell::Target;
 
 /// A parsed, validated and expanded experiment.
 #[derive(Debug, Clone)]

@@ -32,7 +32,8 @@ pub mod spectrum;
 use std::time::Instant;
 
 use faer_ext::IntoFaer;
-use ibits_kernels::{cross_gram, gram, Kernel, Rbf, MEDIAN_HEURISTIC_POINTS};
+pub use ibits_kernels::KernelSpec;
+use ibits_kernels::{cross_gram, gram, Kernel};
 use ibits_stats::{Gx2, RubenOptions};
 use ndarray::ArrayView2;
 use serde::Serialize;
@@ -40,6 +41,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::fitted::{fit_errors, FitOptions, FittedBits, FittedLaw};
 use crate::target::Target;
+use crate::warning::{Warning, WarningKind};
 pub use law::ExactBits;
 pub use posterior::JitterPolicy;
 pub use resources::{available_memory, ProblemSize, ResourceEstimate};
@@ -72,21 +74,10 @@ impl<'a> GpData<'a> {
 
     fn validate(&self) -> Result<(), Error> {
         let (n, d) = self.x_train.dim();
-        let (nt, k) = self.y_test.dim();
-        if n == 0 {
-            return Err(Error::Empty {
-                what: "training set",
-            });
-        }
-        if nt == 0 {
-            return Err(Error::Empty { what: "test set" });
-        }
-        if k == 0 {
-            return Err(Error::Empty { what: "outputs" });
-        }
+        let nt = self.y_test.nrows();
+        validate_outputs(self.y_train, self.y_test)?;
         let checks = [
             ("rows of y_train (training points)", self.y_train.nrows(), n),
-            ("columns of y_train (outputs)", self.y_train.ncols(), k),
             ("rows of x_test (test points)", self.x_test.nrows(), nt),
             ("columns of x_test (features)", self.x_test.ncols(), d),
         ];
@@ -99,52 +90,44 @@ impl<'a> GpData<'a> {
                 });
             }
         }
-        for (what, values) in [("y_train", self.y_train), ("y_test", self.y_test)] {
-            if let Some(v) = values.iter().find(|v| !v.is_finite()) {
-                return Err(Error::Option {
-                    what,
-                    allowed: "finite values",
-                    got: v.to_string(),
-                });
-            }
-        }
         Ok(())
     }
 }
 
-/// The kernel of the space, possibly with a bandwidth to be set from the training inputs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum KernelSpec {
-    /// A fully specified kernel.
-    Fixed(Kernel),
-    /// RBF whose bandwidth is the median pairwise distance among the first
-    /// [`MEDIAN_HEURISTIC_POINTS`] training inputs.
-    RbfMedian {
-        /// Amplitude (prior variance).
-        amplitude: f64,
-    },
-}
-
-impl KernelSpec {
-    /// The concrete kernel and, when a rule set a parameter, a description of the rule.
-    ///
-    /// # Errors
-    /// As [`ibits_kernels::median_pairwise_distance`] and [`Rbf::new`].
-    pub fn resolve(&self, x_train: ArrayView2<'_, f64>) -> Result<(Kernel, Option<String>), Error> {
-        match *self {
-            KernelSpec::Fixed(k) => Ok((k, None)),
-            KernelSpec::RbfMedian { amplitude } => {
-                let rbf = Rbf::with_median_bandwidth(x_train, amplitude)?;
-                let m = x_train.nrows().min(MEDIAN_HEURISTIC_POINTS);
-                Ok((
-                    Kernel::Rbf(rbf),
-                    Some(format!(
-                        "median pairwise Euclidean distance over the first {m} training inputs"
-                    )),
-                ))
-            }
+/// Non-empty, finite targets with the same number of outputs.
+fn validate_outputs(
+    y_train: ArrayView2<'_, f64>,
+    y_test: ArrayView2<'_, f64>,
+) -> Result<(), Error> {
+    let (nt, k) = y_test.dim();
+    if y_train.nrows() == 0 {
+        return Err(Error::Empty {
+            what: "training set",
+        });
+    }
+    if nt == 0 {
+        return Err(Error::Empty { what: "test set" });
+    }
+    if k == 0 {
+        return Err(Error::Empty { what: "outputs" });
+    }
+    if y_train.ncols() != k {
+        return Err(Error::Shape {
+            what: "columns of y_train (outputs)",
+            got: y_train.ncols(),
+            expected: k,
+        });
+    }
+    for (what, values) in [("y_train", y_train), ("y_test", y_test)] {
+        if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+            return Err(Error::Option {
+                what,
+                allowed: "finite values",
+                got: v.to_string(),
+            });
         }
     }
+    Ok(())
 }
 
 /// Options of a GP estimate.
@@ -247,7 +230,7 @@ pub struct TargetEstimate {
     /// Exact law: bits by saddlepoint / Ruben / Chernoff.
     pub exact: ExactBits,
     /// Exact bits with 10x the jitter (sensitivity check), when computed.
-    pub bits_jitter_x10: Option<f64>,
+    pub exact_bits_jitter_10x: Option<f64>,
     /// The paper's estimator on the same space (fitted scaled ncx2), when sampled.
     pub fitted: Option<FittedBits>,
     /// Counting the sampled errors at or below eps, when sampled.
@@ -276,8 +259,8 @@ pub struct SampledSummary {
 pub struct GpEstimate {
     /// Hypothesis space: always "gp".
     pub space: &'static str,
-    /// Kernel with all its parameters.
-    pub kernel: Kernel,
+    /// Kernel with all its parameters (`None` when the Gram matrices were given).
+    pub kernel: Option<Kernel>,
     /// The kernel in words, e.g. `rbf(bandwidth=9.5, amplitude=1)`.
     pub kernel_description: String,
     /// How a kernel parameter was set from the data, if one was.
@@ -327,7 +310,7 @@ pub struct GpEstimate {
     /// Seconds per stage.
     pub timing: GpTiming,
     /// Things the reader should know (large jitter, clipped mass, poorly identified fit...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Everything the exact path derives from one posterior.
@@ -341,12 +324,12 @@ fn exact_path(
     jitter: f64,
     K_XT: faer::MatRef<'_, f64>,
     K_TT: faer::MatRef<'_, f64>,
-    data: &GpData<'_>,
+    y: &Outputs<'_>,
     timing: Option<&mut GpTiming>,
 ) -> Result<ExactPath, Error> {
     let start = Instant::now();
-    let post = posterior::posterior_from_factor(L, jitter, K_XT, K_TT, data.y_train.into_faer());
-    let y_test = data.y_test.into_faer();
+    let post = posterior::posterior_from_factor(L, jitter, K_XT, K_TT, y.train.into_faer());
+    let y_test = y.test.into_faer();
     let residual = faer::Mat::<f64>::from_fn(post.mean.nrows(), post.mean.ncols(), |i, c| {
         post.mean[(i, c)] - y_test[(i, c)]
     });
@@ -404,16 +387,220 @@ pub fn estimate_gp(
         size.check_memory(limit)?;
     }
     let mut timing = GpTiming::default();
-    let mut warnings = Vec::new();
 
     progress(GpStage::Kernel);
     let start = Instant::now();
     let (kernel, kernel_rule) = kernel.resolve(data.x_train)?;
-    let K_XX = gram(&kernel, data.x_train)?;
-    let K_XT = cross_gram(&kernel, data.x_train, data.x_test)?;
-    let K_TT = gram(&kernel, data.x_test)?;
+    let blocks = GramBlocks {
+        K_XX: gram(&kernel, data.x_train)?,
+        K_XT: cross_gram(&kernel, data.x_train, data.x_test)?,
+        K_TT: gram(&kernel, data.x_test)?,
+    };
     timing.kernel_s = start.elapsed().as_secs_f64();
+    let header = Header {
+        kernel: Some(kernel),
+        kernel_description: kernel.to_string(),
+        kernel_rule,
+        input_dim: d,
+        resources,
+        available_bytes,
+    };
+    let y = Outputs {
+        train: data.y_train,
+        test: data.y_test,
+    };
+    let mut estimate = from_blocks(blocks, y, targets, options, progress, timing, header)?;
+    estimate.timing.total_s = total.elapsed().as_secs_f64();
+    Ok(estimate)
+}
 
+/// Estimate the inductive bias of the GP space whose kernel blocks are given: any kernel,
+/// computed anywhere (a ResNet or attention NNGP from another library, say). The exact path
+/// as in [`estimate_gp`] from the posterior on.
+///
+/// # Errors
+/// - [`Error::Shape`] naming the block whose shape disagrees with the targets;
+/// - [`Error::Option`] for a non-finite entry or a K_XX or K_TT that is not symmetric (to
+///   1e-10 relative to its largest entry);
+/// - as [`estimate_gp`] from the posterior on.
+pub fn estimate_gp_from_gram(
+    blocks: GramBlocks,
+    y_train: ArrayView2<'_, f64>,
+    y_test: ArrayView2<'_, f64>,
+    targets: &[Target],
+    options: &GpOptions,
+    progress: &mut dyn FnMut(GpStage),
+) -> Result<GpEstimate, Error> {
+    let total = Instant::now();
+    let (n, k) = y_train.dim();
+    let nt = y_test.nrows();
+    if targets.is_empty() {
+        return Err(Error::Option {
+            what: "targets",
+            allowed: "at least one target",
+            got: "none".into(),
+        });
+    }
+    for (what, got, expected) in [
+        (
+            "rows of K_XX (training points, rows of Y)",
+            blocks.K_XX.nrows(),
+            n,
+        ),
+        (
+            "columns of K_XX (training points, rows of Y)",
+            blocks.K_XX.ncols(),
+            n,
+        ),
+        (
+            "rows of K_XT (training points, rows of Y)",
+            blocks.K_XT.nrows(),
+            n,
+        ),
+        (
+            "columns of K_XT (test points, rows of Y_T)",
+            blocks.K_XT.ncols(),
+            nt,
+        ),
+        (
+            "rows of K_TT (test points, rows of Y_T)",
+            blocks.K_TT.nrows(),
+            nt,
+        ),
+        (
+            "columns of K_TT (test points, rows of Y_T)",
+            blocks.K_TT.ncols(),
+            nt,
+        ),
+        ("columns of Y_T (outputs, columns of Y)", y_test.ncols(), k),
+    ] {
+        if got != expected {
+            return Err(Error::Shape {
+                what,
+                got,
+                expected,
+            });
+        }
+    }
+    validate_outputs(y_train, y_test)?;
+    for (what, m, symmetric) in [
+        ("K_XX", blocks.K_XX.as_ref(), true),
+        ("K_XT", blocks.K_XT.as_ref(), false),
+        ("K_TT", blocks.K_TT.as_ref(), true),
+    ] {
+        check_block(what, m, symmetric)?;
+    }
+    let header = Header {
+        kernel: None,
+        kernel_description: "Gram matrices given by the caller".into(),
+        kernel_rule: None,
+        input_dim: 0,
+        resources: ProblemSize {
+            n_train: n,
+            n_test: nt,
+            input_dim: 0,
+            outputs: k,
+            samples: options.samples,
+            jitter_check: options.jitter_check,
+        }
+        .estimate(rayon::current_num_threads()),
+        available_bytes: options.memory_limit.or_else(available_memory),
+    };
+    let y = Outputs {
+        train: y_train,
+        test: y_test,
+    };
+    let mut estimate = from_blocks(
+        blocks,
+        y,
+        targets,
+        options,
+        progress,
+        GpTiming::default(),
+        header,
+    )?;
+    estimate.timing.total_s = total.elapsed().as_secs_f64();
+    Ok(estimate)
+}
+
+/// A block must be finite and, for K_XX and K_TT, symmetric.
+fn check_block(what: &'static str, m: faer::MatRef<'_, f64>, symmetric: bool) -> Result<(), Error> {
+    let mut largest = 0.0_f64;
+    for j in 0..m.ncols() {
+        for i in 0..m.nrows() {
+            let v = m[(i, j)];
+            if !v.is_finite() {
+                return Err(Error::Option {
+                    what,
+                    allowed: "finite entries",
+                    got: format!("{v} at row {i}, column {j}"),
+                });
+            }
+            largest = largest.max(v.abs());
+        }
+    }
+    if symmetric {
+        for j in 0..m.ncols() {
+            for i in 0..j {
+                if (m[(i, j)] - m[(j, i)]).abs() > 1e-10 * largest {
+                    return Err(Error::Option {
+                        what,
+                        allowed: "a symmetric matrix (entries (i, j) and (j, i) equal to 1e-10 of the largest entry)",
+                        got: format!(
+                            "({i}, {j}) = {} but ({j}, {i}) = {}",
+                            m[(i, j)],
+                            m[(j, i)]
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The kernel blocks of a GP space: K_XX (n x n), K_XT (n x N), K_TT (N x N).
+#[derive(Debug, Clone)]
+pub struct GramBlocks {
+    /// k(X, X), n x n, symmetric.
+    pub K_XX: faer::Mat<f64>,
+    /// k(X, X_T), n x N.
+    pub K_XT: faer::Mat<f64>,
+    /// k(X_T, X_T), N x N, symmetric.
+    pub K_TT: faer::Mat<f64>,
+}
+
+/// Training and test targets.
+struct Outputs<'a> {
+    train: ArrayView2<'a, f64>,
+    test: ArrayView2<'a, f64>,
+}
+
+/// What the estimate reports about the kernel and the plan, settled before the posterior.
+struct Header {
+    kernel: Option<Kernel>,
+    kernel_description: String,
+    kernel_rule: Option<String>,
+    input_dim: usize,
+    resources: ResourceEstimate,
+    available_bytes: Option<u64>,
+}
+
+/// The exact path (and the sampled paths) from the kernel blocks on.
+fn from_blocks(
+    blocks: GramBlocks,
+    y: Outputs<'_>,
+    targets: &[Target],
+    options: &GpOptions,
+    progress: &mut dyn FnMut(GpStage),
+    mut timing: GpTiming,
+    header: Header,
+) -> Result<GpEstimate, Error> {
+    let GramBlocks { K_XX, K_XT, K_TT } = blocks;
+    let (n, k) = y.train.dim();
+    let nt = y.test.nrows();
+    let threads = rayon::current_num_threads();
+    let mut warnings = Vec::new();
     progress(GpStage::Posterior);
     let start = Instant::now();
     let chol = posterior::jittered_cholesky(K_XX.as_ref(), options.jitter)?;
@@ -425,7 +612,7 @@ pub fn estimate_gp(
         chol.jitter,
         K_XT.as_ref(),
         K_TT.as_ref(),
-        data,
+        &y,
         Some(&mut timing),
     )?;
     drop(chol.factor);
@@ -452,15 +639,16 @@ pub fn estimate_gp(
                 jitter,
                 K_XT.as_ref(),
                 K_TT.as_ref(),
-                data,
+                &y,
                 None,
             )?;
             for (slot, &e) in jitter_x10.iter_mut().zip(&eps) {
                 *slot = Some(law::exact_bits(&check.law, e, &options.ruben).bits);
             }
         } else {
-            warnings.push(format!(
-                "K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"
+            warnings.push(Warning::new(
+                WarningKind::Numerical,
+                format!("K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"),
             ));
         }
         timing.jitter_check_s = start.elapsed().as_secs_f64();
@@ -503,33 +691,54 @@ pub fn estimate_gp(
     };
     let jitter_relative = chol.jitter / mean_diag;
     if jitter_relative > 1e-6 {
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningKind::Numerical, format!(
             "jitter {:.2e} x mean diagonal was needed to factorize K_XX: the GP no longer interpolates the training set exactly",
             jitter_relative
-        ));
+        )));
     }
     // The error of predicting 0 everywhere, mean(Y_T^2): an interpolant far worse than that
     // is driven by round-off in K_XX^-1, not by the data.
-    let zero_error = data.y_test.iter().map(|y| y * y).sum::<f64>() / (nt * k) as f64;
+    let zero_error = y.test.iter().map(|y| y * y).sum::<f64>() / (nt * k) as f64;
     if posterior_mean_error > 10.0 * zero_error.max(f64::MIN_POSITIVE) {
-        warnings.push(format!(
+        warnings.push(Warning::new(WarningKind::Numerical, format!(
             "the posterior mean's test error {posterior_mean_error:.4e} is {:.1e} times that of predicting 0 ({zero_error:.4e}): K_XX is so ill-conditioned that the interpolant amplifies round-off; the bits describe that numerical space, not the kernel's (use a smaller RBF bandwidth, a better-conditioned kernel or fewer training points)",
             posterior_mean_error / zero_error
-        ));
+        )));
     }
     if clipped_mass_relative > 1e-8 {
-        warnings.push(format!(
-            "negative eigenvalues of Sigma clipped: {:.2e} of its trace",
-            clipped_mass_relative
+        warnings.push(Warning::new(
+            WarningKind::Numerical,
+            format!(
+                "negative eigenvalues of Sigma clipped: {clipped_mass_relative:.2e} of its trace"
+            ),
         ));
     }
-    for (e, (x, check)) in eps.iter().zip(exact.iter().zip(&jitter_x10)) {
+    let offset = main.law.offset();
+    for (&e, (x, check)) in eps.iter().zip(exact.iter().zip(&jitter_x10)) {
+        if !x.bits.is_finite() {
+            let reason = if e < offset {
+                format!("P[e <= eps] = 0: eps is below {offset:.6e}, the constant part of the test error from directions with zero posterior variance, which every hypothesis has")
+            } else {
+                "the tail probability is below what the saddlepoint and Ruben's series can represent; the Chernoff bound is the best available statement".to_string()
+            };
+            warnings.push(Warning::at(
+                WarningKind::Numerical,
+                e,
+                format!("at eps = {e:.4e} the exact bits are {}: {reason}", x.bits),
+            ));
+        }
         if let Some(b10) = check {
-            if (b10 - x.bits).abs() > 0.01 * x.bits.abs().max(1.0) {
-                warnings.push(format!(
+            let both_finite = b10.is_finite() && x.bits.is_finite();
+            let moved = if both_finite {
+                (b10 - x.bits).abs() > 0.01 * x.bits.abs().max(1.0)
+            } else {
+                *b10 != x.bits
+            };
+            if moved {
+                warnings.push(Warning::at(WarningKind::Numerical, e, format!(
                     "at eps = {e:.4e} the bits move from {:.4} to {:.4} with 10x jitter: the deep tail depends on the smallest eigenvalues",
                     x.bits, b10
-                ));
+                )));
             }
         }
     }
@@ -543,21 +752,20 @@ pub fn estimate_gp(
             eps: e,
             eps_rule: t.describe(),
             exact: x,
-            bits_jitter_x10: j,
+            exact_bits_jitter_10x: j,
             fitted: f,
             counted: c,
         })
         .collect();
-    timing.total_s = total.elapsed().as_secs_f64();
     Ok(GpEstimate {
         space: "gp",
-        kernel,
-        kernel_description: kernel.to_string(),
-        kernel_rule,
+        kernel: header.kernel,
+        kernel_description: header.kernel_description,
+        kernel_rule: header.kernel_rule,
         n_train: n,
         n_test: nt,
         outputs: k,
-        input_dim: d,
+        input_dim: header.input_dim,
         unit: "bits",
         jitter: chol.jitter,
         jitter_relative,
@@ -576,8 +784,8 @@ pub fn estimate_gp(
         error_law: main.law.clone(),
         targets,
         sampled,
-        resources,
-        available_bytes,
+        resources: header.resources,
+        available_bytes: header.available_bytes,
         threads,
         timing,
         warnings,

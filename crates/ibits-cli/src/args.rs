@@ -1,0 +1,486 @@
+//! Flags shared by `ibits estimate` and `ibits models`, and their conversion into the library's
+//! options. The flags hold what the user typed (`None` = not given); every default is the
+//! library's ([`TaskOptions`], [`KernelOptions`], [`MlpSettings`], [`EstimateOptions`]), so a
+//! flag and the experiment-file key of the same name always mean the same thing.
+
+use ibits::data::{SubsetRule, Task, TaskOptions};
+use ibits::kernels::KernelError;
+use ibits::nn::{Activation, InitName, Precision};
+use ibits::{EstimateOptions, KernelOptions, MlpSettings, Space, Target};
+
+use crate::commands::data::{ManifoldArg, SubsetArg, TeacherArg};
+use crate::output::usage;
+
+/// Task flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TaskArgs {
+    /// Task: a vendored dataset (mnist, iris, wine, breast-cancer, digits, ...), idx:DIR,
+    /// csv:FILE[:LABELCOL], npy:X,Y[,XT,YT] or synthetic.
+    #[arg(long, default_value = TaskOptions::DEFAULT_SOURCE)]
+    pub task: String,
+    /// n, training points (the first n of the training split unless --subset says otherwise).
+    #[arg(long, default_value_t = 1000)]
+    pub n_train: usize,
+    /// N, test points (the first N of the test split unless --subset says otherwise).
+    #[arg(long, default_value_t = 500)]
+    pub n_test: usize,
+    /// How training and test rows are chosen: the first rows in file order (default), or a
+    /// seeded random or class-stratified subset (use one of these on tables sorted by class).
+    #[arg(long, value_enum)]
+    pub subset: Option<SubsetArg>,
+    /// Seed of --subset random / stratified [default: --data-seed, else 0].
+    #[arg(long, value_name = "SEED")]
+    pub subset_seed: Option<u64>,
+    /// Keep only these classes (source class indices, comma-separated), relabelled 0, 1, ...
+    #[arg(long, value_delimiter = ',', value_name = "C,C,...")]
+    pub classes: Option<Vec<usize>>,
+    /// Seed of the data: the synthetic generator, and the subset unless --subset-seed is given
+    /// [default: 0].
+    #[arg(long, value_name = "SEED")]
+    pub data_seed: Option<u64>,
+    /// Synthetic tasks: intrinsic dimension m (>= 1) [default: 2].
+    #[arg(long, help_heading = "Synthetic tasks")]
+    pub intrinsic_dim: Option<usize>,
+    /// Synthetic tasks: input dimension D (>= m) [default: max(20, m)].
+    #[arg(long, help_heading = "Synthetic tasks")]
+    pub ambient_dim: Option<usize>,
+    /// Synthetic tasks: number of classes (>= 2) or regression outputs k [default: 2].
+    #[arg(long, value_name = "K", help_heading = "Synthetic tasks")]
+    pub outputs: Option<usize>,
+    /// Synthetic tasks: standard deviation of the noise added to the teacher's outputs (>= 0)
+    /// [default: 0].
+    #[arg(long, value_name = "SIGMA", help_heading = "Synthetic tasks")]
+    pub noise: Option<f64>,
+    /// Synthetic tasks: manifold and teacher (--manifold, --curvature, --teacher,
+    /// --teacher-size, --teacher-frequency), as for `ibits data info`.
+    #[command(flatten)]
+    pub shape: crate::commands::data::SyntheticShape,
+}
+
+impl TaskArgs {
+    /// The library's task options these flags describe.
+    pub fn options(&self) -> TaskOptions {
+        let mut o = TaskOptions::new(self.task.clone()).with_sizes(self.n_train, self.n_test);
+        o.subset = self.subset.map(|s| match s {
+            SubsetArg::First => SubsetRule::First,
+            SubsetArg::Random => SubsetRule::Random,
+            SubsetArg::Stratified => SubsetRule::Stratified,
+        });
+        o.subset_seed = self.subset_seed;
+        o.classes = self.classes.clone();
+        o.data_seed = self.data_seed;
+        o.intrinsic_dim = self.intrinsic_dim;
+        o.ambient_dim = self.ambient_dim;
+        o.outputs = self.outputs;
+        o.noise = self.noise;
+        let s = &self.shape;
+        o.manifold = s.manifold.map(|m| match m {
+            ManifoldArg::Linear => ibits::data::ManifoldKind::Linear,
+            ManifoldArg::Curved => ibits::data::ManifoldKind::Curved,
+        });
+        o.curvature = s.curvature;
+        o.teacher = s.teacher.map(|t| match t {
+            TeacherArg::Network => ibits::data::TeacherKind::Network,
+            TeacherArg::Fourier => ibits::data::TeacherKind::Fourier,
+        });
+        o.teacher_size = s.teacher_size;
+        o.teacher_frequency = s.teacher_frequency;
+        o
+    }
+
+    /// Load the task: bad names, options and sizes are usage errors (exit 2), unreadable or
+    /// corrupt files failures (exit 1).
+    pub fn load(&self) -> anyhow::Result<Task> {
+        use ibits::data::DataError;
+        self.options().load().map_err(|e| match e {
+            DataError::SubsetTooLarge { .. }
+            | DataError::UnknownDataset { .. }
+            | DataError::BadSource { .. }
+            | DataError::InvalidParameter { .. } => usage(e.to_string()),
+            other => anyhow::Error::new(other).context(format!("loading task {}", self.task)),
+        })
+    }
+}
+
+/// Hypothesis spaces `ibits estimate` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpaceArg {
+    /// Gaussian process that interpolates the training set (exact law).
+    Gp,
+    /// Trained MLPs (fitted law on S networks; see the --width ... --train-threshold flags).
+    Mlp,
+}
+
+/// Kernels of the GP space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KernelArg {
+    /// amplitude * exp(-||x - y||^2 / (2 bandwidth^2)).
+    Rbf,
+    /// sigma_b^2 + sigma_w^2 <x, y> / d.
+    Linear,
+    /// (sigma_b^2 + sigma_w^2 <x, y> / d)^degree.
+    Poly,
+    /// NNGP of a ReLU MLP with --depth hidden layers (arc-cosine recursion).
+    NngpRelu,
+    /// NNGP of an erf MLP with --depth hidden layers (arcsine recursion).
+    NngpErf,
+    /// NTK of a ReLU MLP with --depth hidden layers.
+    NtkRelu,
+}
+
+impl KernelArg {
+    fn name(self) -> &'static str {
+        match self {
+            KernelArg::Rbf => "rbf",
+            KernelArg::Linear => "linear",
+            KernelArg::Poly => "poly",
+            KernelArg::NngpRelu => "nngp-relu",
+            KernelArg::NngpErf => "nngp-erf",
+            KernelArg::NtkRelu => "ntk-relu",
+        }
+    }
+}
+
+/// Activation of the hidden layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ActivationArg {
+    /// max(z, 0).
+    Relu,
+    /// erf(z) (its NNGP is the arcsine kernel).
+    Erf,
+    /// tanh(z).
+    Tanh,
+}
+
+/// Initialisation / parameterisation of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitArg {
+    /// PyTorch's nn.Linear default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    Pytorch,
+    /// Gaussian weights N(0, sigma_w^2 / fan_in), biases N(0, sigma_b^2).
+    Standard,
+    /// NTK parameterisation: N(0, 1) parameters scaled by sigma_w / sqrt(fan_in) and sigma_b.
+    Ntk,
+}
+
+/// Float type of training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrecisionArg {
+    /// 64-bit (default).
+    F64,
+    /// 32-bit: about twice as fast.
+    F32,
+}
+
+/// The hypothesis space: `--space`, the kernel flags of a GP space and the network flags of a
+/// trained-MLP space. A flag the chosen space does not read is a usage error, decided by
+/// whether it was given, not by its value.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpaceArgs {
+    /// Hypothesis space.
+    #[arg(long, value_enum, default_value_t = SpaceArg::Gp)]
+    pub space: SpaceArg,
+    /// GP kernel [default: rbf].
+    #[arg(long, value_enum)]
+    pub kernel: Option<KernelArg>,
+    /// RBF bandwidth (length scale, input units; > 0), or `median`: the median pairwise
+    /// Euclidean distance among the first 1000 training inputs [default: median].
+    #[arg(long, allow_hyphen_values = true)]
+    pub bandwidth: Option<String>,
+    /// RBF amplitude (prior variance k(x, x); > 0) [default: 1].
+    #[arg(long, allow_negative_numbers = true)]
+    pub amplitude: Option<f64>,
+    /// Hidden layers L: of the NNGP/NTK kernels (1..=1000) [default: 3], or of the trained
+    /// networks of --space mlp (0..=64) [default: 2].
+    #[arg(long)]
+    pub depth: Option<usize>,
+    /// Weight standard deviation sigma_w (> 0; weights ~ N(0, sigma_w^2 / fan_in)) [default:
+    /// sqrt(2) for ReLU kernels and networks, 1 otherwise].
+    #[arg(long, allow_negative_numbers = true)]
+    pub sigma_w: Option<f64>,
+    /// Bias standard deviation sigma_b (>= 0) [default: 0.1 for network kernels and networks,
+    /// 1 for linear and poly].
+    #[arg(long, allow_negative_numbers = true)]
+    pub sigma_b: Option<f64>,
+    /// Polynomial degree (1..=64) [default: 3].
+    #[arg(long)]
+    pub degree: Option<u32>,
+    /// --space mlp: units per hidden layer (>= 1) [default: 256].
+    #[arg(long)]
+    pub width: Option<usize>,
+    /// --space mlp: activation of the hidden layers (the output layer is linear) [default:
+    /// relu].
+    #[arg(long, value_enum)]
+    pub activation: Option<ActivationArg>,
+    /// --space mlp: initialisation [default: pytorch]. `standard` and `ntk` use --sigma-w and
+    /// --sigma-b, and match the NNGP kernel with those values.
+    #[arg(long, value_enum)]
+    pub init: Option<InitArg>,
+    /// --space mlp: training epochs (passes over the training set; >= 1) [default: 50]; with
+    /// --early-stop the most epochs.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// --space mlp: minibatch size (>= 1) [default: 64].
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// --space mlp: Adam learning rate (> 0) [default: 0.001].
+    #[arg(long, allow_negative_numbers = true)]
+    pub lr: Option<f64>,
+    /// --space mlp: Adam beta1 (in [0, 1)) [default: 0.9].
+    #[arg(long, allow_negative_numbers = true)]
+    pub beta1: Option<f64>,
+    /// --space mlp: Adam beta2 (in [0, 1)) [default: 0.999].
+    #[arg(long, allow_negative_numbers = true)]
+    pub beta2: Option<f64>,
+    /// --space mlp: a network belongs to p_h only if its training error (mean squared error
+    /// over n*k entries) is <= this value (>= 0) [default: 0.01]; the others are counted.
+    #[arg(long, allow_negative_numbers = true)]
+    pub train_threshold: Option<f64>,
+    /// --space mlp: stop training each network at the end of the first epoch whose training
+    /// error is <= --train-threshold.
+    #[arg(long)]
+    pub early_stop: bool,
+    /// --space mlp: float type of training [default: f64].
+    #[arg(long, value_enum)]
+    pub precision: Option<PrecisionArg>,
+}
+
+impl SpaceArgs {
+    /// The kernel flags that were given, by flag name.
+    fn kernel_flags_given(&self) -> Vec<&'static str> {
+        [
+            ("--kernel", self.kernel.is_some()),
+            ("--bandwidth", self.bandwidth.is_some()),
+            ("--amplitude", self.amplitude.is_some()),
+            ("--degree", self.degree.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, set)| set.then_some(f))
+        .collect()
+    }
+
+    /// The network flags that were given, by flag name.
+    pub fn network_flags_given(&self) -> Vec<&'static str> {
+        [
+            ("--width", self.width.is_some()),
+            ("--activation", self.activation.is_some()),
+            ("--init", self.init.is_some()),
+            ("--epochs", self.epochs.is_some()),
+            ("--batch-size", self.batch_size.is_some()),
+            ("--lr", self.lr.is_some()),
+            ("--beta1", self.beta1.is_some()),
+            ("--beta2", self.beta2.is_some()),
+            ("--train-threshold", self.train_threshold.is_some()),
+            ("--early-stop", self.early_stop),
+            ("--precision", self.precision.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, set)| set.then_some(f))
+        .collect()
+    }
+
+    /// The GP kernel these flags describe (`--depth`, `--sigma-w`, `--sigma-b` included when
+    /// `with_sigmas`).
+    pub fn kernel_options(&self, with_sigmas: bool) -> anyhow::Result<KernelOptions> {
+        let kernel = self.kernel.unwrap_or(KernelArg::Rbf);
+        let bandwidth = match &self.bandwidth {
+            None => None,
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|e: KernelError| usage(format!("--bandwidth: {e}")))?,
+            ),
+        };
+        let options = KernelOptions {
+            kernel: kernel.name().to_string(),
+            bandwidth,
+            amplitude: self.amplitude,
+            degree: self.degree,
+            depth: self.depth,
+            sigma_w: self.sigma_w.filter(|_| with_sigmas),
+            sigma_b: self.sigma_b.filter(|_| with_sigmas),
+        };
+        options.spec().map_err(|e| match e {
+            KernelError::OptionNotRead { option, kernel, .. } => {
+                let flag = format!("--{}", option.replace('_', "-"));
+                let flag = if flag.starts_with("--sigma") {
+                    "--sigma-w/--sigma-b".to_string()
+                } else {
+                    flag
+                };
+                usage(format!(
+                    "{flag} does not apply to --kernel {kernel}; drop it or pick a kernel that reads it ({})",
+                    KernelOptions::options_read(&kernel)
+                        .map(|o| o.join(", "))
+                        .unwrap_or_default()
+                ))
+            }
+            other => usage(format!("{other} (check the kernel flags)")),
+        })?;
+        Ok(options)
+    }
+
+    /// The trained-network settings these flags describe (`--sigma-w`, `--sigma-b` included when
+    /// `with_sigmas`).
+    pub fn mlp_settings(&self, with_sigmas: bool) -> anyhow::Result<MlpSettings> {
+        let settings = MlpSettings {
+            width: self.width,
+            depth: self.depth,
+            activation: self.activation.map(|a| match a {
+                ActivationArg::Relu => Activation::Relu,
+                ActivationArg::Erf => Activation::Erf,
+                ActivationArg::Tanh => Activation::Tanh,
+            }),
+            init: self.init.map(|i| match i {
+                InitArg::Pytorch => InitName::Pytorch,
+                InitArg::Standard => InitName::Standard,
+                InitArg::Ntk => InitName::Ntk,
+            }),
+            sigma_w: self.sigma_w.filter(|_| with_sigmas),
+            sigma_b: self.sigma_b.filter(|_| with_sigmas),
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            lr: self.lr,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            train_threshold: self.train_threshold,
+            early_stop: self.early_stop.then_some(true),
+            samples: None,
+            precision: self.precision.map(|p| match p {
+                PrecisionArg::F64 => Precision::F64,
+                PrecisionArg::F32 => Precision::F32,
+            }),
+        };
+        settings
+            .validate()
+            .map_err(|e| usage(format!("{e} (check the --space mlp flags)")))?;
+        Ok(settings)
+    }
+
+    /// The hypothesis space. `network_flags_elsewhere`: the network flags also configure
+    /// something else (the MLP model classes of `ibits models`), so they are not errors with
+    /// `--space gp`.
+    pub fn space(&self, network_flags_elsewhere: bool) -> anyhow::Result<Space> {
+        match self.space {
+            SpaceArg::Gp => {
+                if !network_flags_elsewhere {
+                    if let Some(flag) = self.network_flags_given().first() {
+                        return Err(usage(format!(
+                            "{flag} sets a trained-MLP space (--space mlp); a GP space takes --kernel, --bandwidth, --amplitude, --depth, --sigma-w, --sigma-b, --degree"
+                        )));
+                    }
+                }
+                // In `ibits models` with --init standard/ntk the sigmas also set the networks'
+                // initialisation: an RBF kernel, which does not read them, leaves them there.
+                let sigmas_for_kernel = self.kernel.unwrap_or(KernelArg::Rbf) != KernelArg::Rbf
+                    || !(network_flags_elsewhere
+                        && matches!(self.init, Some(InitArg::Standard | InitArg::Ntk)));
+                Ok(Space::gp(self.kernel_options(sigmas_for_kernel)?)?)
+            }
+            SpaceArg::Mlp => {
+                if let Some(flag) = self.kernel_flags_given().first() {
+                    return Err(usage(format!(
+                        "{flag} sets a GP space (--space gp); a trained-MLP space takes --width, --depth, --activation, --init, --sigma-w, --sigma-b and the training flags"
+                    )));
+                }
+                Ok(Space::mlp(self.mlp_settings(true)?)?)
+            }
+        }
+    }
+}
+
+/// Targets, samples, seeds and limits of an estimate.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Target test error(s) eps, absolute (mean squared error over N*k entries; > 0),
+    /// comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        conflicts_with = "target_rel"
+    )]
+    pub target: Vec<f64>,
+    /// Target(s) as a fraction of the space's mean test error (> 0), comma-separated. Default
+    /// 0.5 when no --target is given.
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub target_rel: Vec<f64>,
+    /// S, sampled hypotheses for the paper's fitted estimator and for counting: posterior
+    /// samples of a GP space (0 skips both) [default: 10000], networks of --space mlp
+    /// [default: 100].
+    #[arg(long)]
+    pub samples: Option<usize>,
+    /// Seed of the sampled hypotheses and of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Bootstrap resamples for the interval of the fitted bits (0 = none).
+    #[arg(long, default_value_t = ibits::fitted::FitOptions::default().bootstrap)]
+    pub bootstrap: usize,
+    /// Skip the 10x-jitter sensitivity check of a GP space (saves one factorization).
+    #[arg(long)]
+    pub no_jitter_check: bool,
+    /// --space mlp: skip the sample-size advice (two extra bootstraps on subsamples).
+    #[arg(long)]
+    pub no_advice: bool,
+    /// Memory the run may use, GiB (> 0; default: MemAvailable from /proc/meminfo).
+    #[arg(long, value_name = "GIB", allow_negative_numbers = true)]
+    pub max_memory: Option<f64>,
+}
+
+impl RunArgs {
+    /// The targets (validated; default 0.5 x mean error).
+    pub fn targets(&self) -> anyhow::Result<Vec<Target>> {
+        let mut out = Vec::new();
+        for &eps in &self.target {
+            out.push(Target::absolute(eps).map_err(|e| usage(format!("--target: {e}")))?);
+        }
+        for &r in &self.target_rel {
+            out.push(Target::relative(r).map_err(|e| usage(format!("--target-rel: {e}")))?);
+        }
+        if out.is_empty() {
+            out.push(Target::RelativeToMean(0.5));
+        }
+        Ok(out)
+    }
+
+    /// The estimate's options for `space` (checked before any work: the fit needs at least 10
+    /// samples).
+    pub fn options(&self, space: &Space) -> anyhow::Result<EstimateOptions> {
+        let min = ibits::stats::fit::MIN_SAMPLES;
+        match (space, self.samples) {
+            (Space::Mlp(_), Some(s)) if s < min => {
+                return Err(usage(format!(
+                    "--samples: a trained-network space needs at least {min} networks, got {s}"
+                )))
+            }
+            (Space::Gp(_), Some(s)) if s > 0 && s < min => {
+                return Err(usage(format!(
+                    "--samples must be 0 (exact law only) or >= {min} (the paper's fit needs {min}), got {s}"
+                )))
+            }
+            _ => {}
+        }
+        let memory_limit = match self.max_memory {
+            Some(gib) if gib.is_finite() && gib > 0.0 => {
+                Some((gib * 1024.0 * 1024.0 * 1024.0) as u64)
+            }
+            Some(gib) => {
+                return Err(usage(format!(
+                    "--max-memory must be a finite number of GiB > 0, got {gib}"
+                )))
+            }
+            None => None,
+        };
+        Ok(EstimateOptions {
+            samples: self.samples,
+            seed: self.seed,
+            fit: ibits::fitted::FitOptions {
+                bootstrap: self.bootstrap,
+                ..Default::default()
+            },
+            jitter_check: !self.no_jitter_check,
+            sample_size_advice: !self.no_advice,
+            memory_limit,
+            ..EstimateOptions::default()
+        })
+    }
+}
