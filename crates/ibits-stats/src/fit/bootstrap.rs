@@ -1,6 +1,8 @@
 //! Uncertainty of the fitted bits: a nonparametric percentile bootstrap over the S samples and
 //! the delta-method standard error from the observed information.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -56,7 +58,8 @@ pub struct BootstrapInterval {
 }
 
 /// Bootstrap the bits at `target`: refit `replicates` resamples (in parallel; the result does
-/// not depend on the number of threads) starting also from the full-sample fit.
+/// not depend on the number of threads) starting also from the full-sample fit. `progress`,
+/// if given, hears `(0, replicates)` first and then `(done, replicates)` after each refit.
 ///
 /// # Errors
 /// [`FitError::Confidence`] unless 0 < `confidence` < 1.
@@ -67,10 +70,15 @@ pub(crate) fn bootstrap_bits(
     replicates: usize,
     seed: u64,
     confidence: f64,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<BootstrapInterval, FitError> {
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(FitError::Confidence(confidence));
     }
+    if let Some(report) = progress {
+        report(0, replicates);
+    }
+    let done = AtomicUsize::new(0);
     let samples = data.samples();
     let base = ChaCha8Rng::seed_from_u64(seed);
     let replicate_bits: Vec<Option<f64>> = (0..replicates)
@@ -81,12 +89,15 @@ pub(crate) fn bootstrap_bits(
             let resample: Vec<f64> = (0..samples.len())
                 .map(|_| samples[rng.random_range(0..samples.len())])
                 .collect();
-            if resample.iter().all(|&x| x == resample[0]) {
-                return None;
+            let bits = (!resample.iter().all(|&x| x == resample[0]))
+                .then(|| fit_prepared(&Prepared::new(&resample), Some(fit.theta)).ok())
+                .flatten()
+                .map(|refit| bits_of(target, refit.dof, refit.noncentrality, refit.scale))
+                .filter(|bits| !bits.is_nan());
+            if let Some(report) = progress {
+                report(done.fetch_add(1, Ordering::Relaxed) + 1, replicates);
             }
-            let refit = fit_prepared(&Prepared::new(&resample), Some(fit.theta)).ok()?;
-            let bits = bits_of(target, refit.dof, refit.noncentrality, refit.scale);
-            (!bits.is_nan()).then_some(bits)
+            bits
         })
         .collect();
     let mut bits: Vec<f64> = replicate_bits.iter().flatten().copied().collect();

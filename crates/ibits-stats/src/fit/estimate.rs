@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::bootstrap::{bits_of, bootstrap_bits, delta_method_stderr, BootstrapInterval};
 use super::counting::{count_below, CountEstimate};
-use super::mle::{fit_prepared, Ncx2Fit, Prepared};
+use super::mle::{fit_prepared, normalize, reference_scale, Ncx2Fit, Prepared};
 use super::paper::{paper_compatible, PaperCompatible};
 use super::profile::{ridge_profile, RidgeProfile};
 use super::{validate_samples, FitError};
@@ -111,6 +111,26 @@ pub fn estimate_fitted(
     target: f64,
     config: &FitConfig,
 ) -> Result<FittedEstimate, FitError> {
+    estimate_fitted_with_progress(samples, target, config, None)
+}
+
+/// [`estimate_fitted`] with a progress report for the bootstrap, its longest step (minutes
+/// for 10^6 samples and 200 resamples).
+///
+/// `progress(done, total)` is called once with `done = 0` before the first resample and then
+/// after each resample's refit, with `total` = [`FitConfig::bootstrap`]; from several threads
+/// (hence `Sync`), in the order the refits finish, so `done` counts finished refits and
+/// reaches `total` exactly once. Not called when the bootstrap is off. The result is the same
+/// with or without it.
+///
+/// # Errors
+/// As [`estimate_fitted`].
+pub fn estimate_fitted_with_progress(
+    samples: &[f64],
+    target: f64,
+    config: &FitConfig,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<FittedEstimate, FitError> {
     if !(target.is_finite() && target > 0.0) {
         return Err(FitError::Target(target));
     }
@@ -118,7 +138,12 @@ pub fn estimate_fitted(
         return Err(FitError::Confidence(config.confidence));
     }
     validate_samples(samples)?;
-    let data = Prepared::new(samples);
+    // Everything runs in the unit of the samples' median (the law is scale-equivariant)
+    // and the fit and profile are mapped back at the end; bits do not depend on the unit.
+    let reference = reference_scale(samples);
+    let data = Prepared::new(&normalize(samples, reference));
+    let original_target = target;
+    let target = target / reference;
     let mut fit = fit_prepared(&data, None)?;
     let mut warnings = Vec::new();
 
@@ -151,10 +176,11 @@ pub fn estimate_fitted(
                 config.bootstrap,
                 config.seed,
                 config.confidence,
+                progress,
             )
         })
         .transpose()?;
-    let count = count_below(samples, target, config.confidence)?;
+    let count = count_below(samples, original_target, config.confidence)?;
     let paper = paper_compatible(target, fit.dof, fit.noncentrality, fit.scale)?;
 
     if !fit.converged {
@@ -203,7 +229,7 @@ pub fn estimate_fitted(
             p.noncentrality_range[1],
             p.shape_range[0],
             p.shape_range[1],
-            target,
+            original_target,
             p.bits_range[0],
             p.bits_range[1]
         ));
@@ -258,15 +284,15 @@ pub fn estimate_fitted(
             < 1e-9 * bits.abs().max(1.0)
     );
     Ok(FittedEstimate {
-        target,
+        target: original_target,
         n_samples: samples.len(),
-        fit,
+        fit: fit.rescaled(reference, samples),
         log_cdf,
         bits,
         stderr_bits,
         interval_bits,
         bootstrap,
-        profile,
+        profile: profile.map(|p| p.rescaled(reference, samples.len())),
         count,
         count_disagrees,
         paper,

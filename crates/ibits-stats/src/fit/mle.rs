@@ -179,6 +179,39 @@ impl Ncx2Fit {
     pub fn shape(&self) -> f64 {
         self.theta[2]
     }
+
+    /// The fit of `samples` = `c·e_i` from this fit of `e_i` (see [`reference_scale`]):
+    ///
+    /// ```text
+    /// s → c s,   ℓ → ℓ - S ln c,   a = ln m → a + ln c,
+    /// J_ss → J_ss/c²,   J_νs → J_νs/c,   J_λs → J_λs/c        (natural information)
+    /// ```
+    /// and the information in the working coordinates (a, b, ρ) is unchanged. `ℓ` is
+    /// re-evaluated on `samples` at the mapped parameters (one pass), so that it is the
+    /// log-likelihood of the returned law to rounding; `ℓ - S ln c` is kept only if that is
+    /// not finite.
+    pub(crate) fn rescaled(mut self, c: f64, samples: &[f64]) -> Self {
+        if c == 1.0 {
+            return self;
+        }
+        self.scale *= c;
+        let direct =
+            Prepared::new(samples).log_likelihood(self.dof, self.noncentrality, self.scale);
+        self.log_likelihood = if direct.is_finite() {
+            direct
+        } else {
+            self.log_likelihood - self.n_samples as f64 * c.ln()
+        };
+        self.theta[0] += c.ln();
+        if let Some(info) = self.observed_information.as_mut() {
+            info[0][2] /= c;
+            info[1][2] /= c;
+            info[2][0] /= c;
+            info[2][1] /= c;
+            info[2][2] /= c * c;
+        }
+        self
+    }
 }
 
 /// Fit `s·χ'²_ν(λ)` (loc 0) to positive samples by maximum likelihood.
@@ -191,7 +224,37 @@ impl Ncx2Fit {
 /// [`FitError::NoFiniteLikelihood`] if no start gave a finite likelihood.
 pub fn fit_ncx2(samples: &[f64]) -> Result<Ncx2Fit, FitError> {
     validate_samples(samples)?;
-    fit_prepared(&Prepared::new(samples), None)
+    let reference = reference_scale(samples);
+    let normalized = normalize(samples, reference);
+    Ok(fit_prepared(&Prepared::new(&normalized), None)?.rescaled(reference, samples))
+}
+
+/// The unit the fit measures the samples in: their median (the lower middle one), a sample
+/// value itself.
+///
+/// # Formula
+/// ```text
+/// e ~ s·χ'²_ν(λ)   ⇔   e/c ~ (s/c)·χ'²_ν(λ)
+/// ℓ(ν, λ, s; e) = ℓ(ν, λ, s/c; e/c) - S ln c
+/// ```
+/// The law is scale-equivariant, so the fit runs on `e_i/c` (of order 1 whatever the unit of
+/// the losses: 1e-200 or 1e200 alike, where moments of the raw values under- or overflow) and
+/// maps `ŝ`, `ℓ` and the information back ([`Ncx2Fit::rescaled`]). Samples `k·e_i` give the
+/// same `e_i/c` to an ulp or two (each is a quotient of two samples; a computed unit such as
+/// the geometric mean would itself carry ~1e-14 of rounding into every sample), hence the
+/// same fit with `ŝ` times `k`.
+pub(crate) fn reference_scale(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    let middle = (sorted.len().saturating_sub(1)) / 2;
+    match sorted.get(middle) {
+        Some(_) => *sorted.select_nth_unstable_by(middle, f64::total_cmp).1,
+        None => 1.0,
+    }
+}
+
+/// The samples divided by `reference`.
+pub(crate) fn normalize(samples: &[f64], reference: f64) -> Vec<f64> {
+    samples.iter().map(|x| x / reference).collect()
 }
 
 /// The fit on prepared samples; `warm` adds one more start (the bootstrap passes the

@@ -36,7 +36,7 @@ mod simulate;
 
 pub use bootstrap::BootstrapInterval;
 pub use counting::{clopper_pearson, count_below, ClopperPearson, CountEstimate};
-pub use estimate::{estimate_fitted, FitConfig, FittedEstimate};
+pub use estimate::{estimate_fitted, estimate_fitted_with_progress, FitConfig, FittedEstimate};
 pub use mle::{fit_ncx2, Ncx2Fit};
 pub use nelder_mead::{minimize, NelderMeadOptions, NelderMeadResult};
 pub use paper::{paper_compatible, scipy_cdf_underflows, PaperCompatible};

@@ -66,6 +66,23 @@ pub struct RidgeProfile {
     pub points: Vec<ProfilePoint>,
 }
 
+impl RidgeProfile {
+    /// The profile of the samples `c·e_i` from this profile of `e_i`: every point's scale
+    /// times `c` and its log-likelihood less `S ln c` (`S` = `n_samples`); λ, ρ and the bits
+    /// are unchanged (see the fit's reference scale in `mle`).
+    pub(crate) fn rescaled(mut self, c: f64, n_samples: usize) -> Self {
+        if c == 1.0 {
+            return self;
+        }
+        let shift = n_samples as f64 * c.ln();
+        for point in &mut self.points {
+            point.scale *= c;
+            point.log_likelihood -= shift;
+        }
+        self
+    }
+}
+
 /// Evaluate the ridge profile around `fit` on `data` (the samples of the fit).
 pub(crate) fn ridge_profile(data: &Prepared, fit: &Ncx2Fit, target: f64) -> RidgeProfile {
     let mut evaluations = 0usize;

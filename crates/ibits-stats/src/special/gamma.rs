@@ -80,8 +80,20 @@ pub fn ln_gamma(x: f64) -> f64 {
     ln_gamma_near_two(shifted) + product.ln()
 }
 
+/// ln Γ(1 + a) for |a| ≤ ½ without rounding `1 + a`: `ln Γ(2 + a) - ln(1 + a)` with the
+/// Taylor series of `ln Γ(2 + a)` taken in `a` itself (relative accuracy kept as `a → 0`, where
+/// `ln Γ(1 + a) ≈ -γ a`).
+fn ln_gamma_1p(a: f64) -> f64 {
+    ln_gamma_near_two_offset(a) - a.ln_1p()
+}
+
 /// ln Γ(x) for x in [1.5, 2.5] from its Taylor series about 2 (A&S 6.1.33 shifted).
 fn ln_gamma_near_two(x: f64) -> f64 {
+    ln_gamma_near_two_offset(x - 2.0)
+}
+
+/// ln Γ(2 + ε) for |ε| ≤ ½ (A&S 6.1.33 shifted to 2).
+fn ln_gamma_near_two_offset(eps: f64) -> f64 {
     /// 1 - γ (Euler's constant γ).
     const ONE_MINUS_EULER: f64 = 0.422_784_335_098_467_13;
     /// (-1)^k (ζ(k) - 1) / k for k = 2..28, from mpmath at 40 digits rounded to f64.
@@ -97,7 +109,6 @@ fn ln_gamma_near_two(x: f64) -> f64 {
         2.4836745438024785e-09, -1.1921401405860912e-09, 5.731367241678862e-10,
         -2.7595228851242334e-10, 1.330476437424449e-10,
     ];
-    let eps = x - 2.0;
     let mut acc = 0.0;
     for &c in C.iter().rev() {
         acc = (acc + c) * eps;
@@ -221,7 +232,12 @@ pub fn log_gamma_lr(a: f64, x: f64) -> f64 {
     if x == f64::INFINITY {
         return 0.0;
     }
-    if x < a + 1.0 {
+    if a < SMALL_SHAPE_TINY && x < 1.5 {
+        // ln P = a ln x - ln Γ(1+a) + ln(1 + a Σ ...): the series below would add -x and
+        // ln(1 + x/(a+1) + ...), which cancel to O(a x) and lose ln P ≈ a ln x entirely.
+        let (u, a_sum) = small_shape_parts(a, x);
+        u + a_sum.ln_1p()
+    } else if x < a + 1.0 {
         log_lower_series(a, x)
     } else {
         log1m_exp(log_upper_continued_fraction(a, x))
@@ -296,6 +312,10 @@ fn log_lower_series(a: f64, x: f64) -> f64 {
     ln_kernel + (sum + compensation).ln()
 }
 
+/// Below this shape, `ln P(a, x)` for x < 1.5 comes from the small-shape series (its value
+/// `≈ a ln x` is far below the `-x` that the power series would subtract).
+const SMALL_SHAPE_TINY: f64 = 1e-3;
+
 /// How often the series re-computes its running term from scratch.
 const ANCHOR_EVERY: usize = 64;
 
@@ -332,7 +352,24 @@ fn log_upper_continued_fraction(a: f64, x: f64) -> f64 {
 /// `Q = -expm1(u) - e^u · a Σ_{n≥1} (-x)^n / (n! (a+n))` with `u = a ln x - ln Γ(1+a)`, and
 /// `ln Q = ln1p(-P)` with `P = e^u (1 + a Σ …)` when `P < ½`.
 fn log_upper_small_shape(a: f64, x: f64) -> f64 {
-    let u = a * x.ln() - ln_gamma(1.0 + a);
+    let (u, a_sum) = small_shape_parts(a, x);
+    let lower = u.exp() * (1.0 + a_sum);
+    if lower < 0.5 {
+        (-lower).ln_1p()
+    } else {
+        (-u.exp_m1() - u.exp() * a_sum).ln()
+    }
+}
+
+/// `(u, a Σ_{n≥1} (-x)^n / (n! (a+n)))` with `u = a ln x - ln Γ(1+a)`, so that
+/// `P(a, x) = e^u (1 + a Σ ...)` (DiDonato & Morris 1986, eq. 10), for a < 1 and x < 1.5.
+fn small_shape_parts(a: f64, x: f64) -> (f64, f64) {
+    let ln_gamma_1pa = if a < SMALL_SHAPE_TINY {
+        ln_gamma_1p(a)
+    } else {
+        ln_gamma(1.0 + a)
+    };
+    let u = a * x.ln() - ln_gamma_1pa;
     let mut power = 1.0; // (-x)^n / n!
     let mut sum = 0.0;
     for n in 1..60 {
@@ -344,12 +381,7 @@ fn log_upper_small_shape(a: f64, x: f64) -> f64 {
             break;
         }
     }
-    let lower = u.exp() * (1.0 + a * sum);
-    if lower < 0.5 {
-        (-lower).ln_1p()
-    } else {
-        (-u.exp_m1() - u.exp() * a * sum).ln()
-    }
+    (u, a * sum)
 }
 
 #[cfg(test)]
