@@ -10,9 +10,12 @@ use ibits::{EstimateOptions, MlpSettings, TaskOptions};
 
 /// (key, default) of every row of the table.
 fn table() -> BTreeMap<String, String> {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md"))
-        .unwrap();
-    let section = doc.split("\n## Defaults\n").nth(1).expect("a Defaults section");
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
+    let section = doc
+        .split("\n## Defaults\n")
+        .nth(1)
+        .expect("a Defaults section");
     section
         .lines()
         .filter(|l| l.starts_with("| `"))
@@ -55,7 +58,10 @@ fn library() -> BTreeMap<String, String> {
             format!("max({}, m)", TaskOptions::DEFAULT_AMBIENT_DIM),
         ),
         ("outputs", TaskOptions::DEFAULT_OUTPUTS.to_string()),
-        ("teacher_size", TaskOptions::DEFAULT_TEACHER_SIZE.to_string()),
+        (
+            "teacher_size",
+            TaskOptions::DEFAULT_TEACHER_SIZE.to_string(),
+        ),
         ("kernel", KernelOptions::default().kernel),
         (
             "bandwidth",
@@ -79,7 +85,10 @@ fn library() -> BTreeMap<String, String> {
             "train_threshold",
             MlpSettings::DEFAULT_TRAIN_THRESHOLD.to_string(),
         ),
-        ("sigma_b (networks)", MlpSettings::DEFAULT_SIGMA_B.to_string()),
+        (
+            "sigma_b (networks)",
+            MlpSettings::DEFAULT_SIGMA_B.to_string(),
+        ),
         (
             "samples (GP, ibits estimate)",
             EstimateOptions::DEFAULT_GP_SAMPLES.to_string(),
