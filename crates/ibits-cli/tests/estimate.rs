@@ -267,3 +267,43 @@ fn too_little_memory_is_refused_with_the_largest_sizes_that_fit() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("largest sizes that fit are n = N ="), "{err}");
 }
+
+// Issue 13: infinite exact bits used to come back as JSON null with no word, and the
+// 10x-jitter check (8e14 bits) did not warn because |inf - b| > 0.01 inf is false.
+#[test]
+fn infinite_exact_bits_carry_their_reason_and_the_jitter_warning() {
+    let v = json_run(&[
+        "--task",
+        "iris",
+        "--subset",
+        "stratified",
+        "--n-train",
+        "60",
+        "--n-test",
+        "40",
+        "--kernel",
+        "linear",
+        "--samples",
+        "0",
+    ]);
+    let t = &v["targets"][0];
+    assert!(t["exact"]["bits"].is_null(), "{t}");
+    let messages: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("exact bits are inf") && m.contains("constant part")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("with 10x jitter") && m.contains("from inf")),
+        "{messages:?}"
+    );
+}

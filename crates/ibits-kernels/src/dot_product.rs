@@ -33,7 +33,7 @@ impl Linear {
     ///
     /// # Errors
     /// [`KernelError::SigmaW`] unless sigma_w is finite and > 0; [`KernelError::SigmaB`] unless
-    /// sigma_b is finite and >= 0.
+    /// sigma_b is finite and >= 0; either also when its square overflows (above about 1.34e154).
     pub fn new(sigma_w: f64, sigma_b: f64) -> Result<Self, KernelError> {
         check_sigmas(sigma_w, sigma_b)?;
         Ok(Self { sigma_w, sigma_b })
@@ -109,11 +109,13 @@ impl Polynomial {
     }
 }
 
+/// sigma_w finite and > 0, sigma_b finite and >= 0, and both squares finite (a variance of inf
+/// would give inf * 0 = NaN for orthogonal inputs).
 fn check_sigmas(sigma_w: f64, sigma_b: f64) -> Result<(), KernelError> {
-    if !(sigma_w.is_finite() && sigma_w > 0.0) {
+    if !(sigma_w.is_finite() && sigma_w > 0.0 && (sigma_w * sigma_w).is_finite()) {
         return Err(KernelError::SigmaW(sigma_w));
     }
-    if !(sigma_b.is_finite() && sigma_b >= 0.0) {
+    if !(sigma_b.is_finite() && sigma_b >= 0.0 && (sigma_b * sigma_b).is_finite()) {
         return Err(KernelError::SigmaB(sigma_b));
     }
     Ok(())

@@ -70,9 +70,21 @@ impl Rbf {
         self.amplitude
     }
 
-    /// k from a squared distance.
+    /// k from a squared distance (a negative one, from rounding, counts as 0).
+    ///
+    /// amplitude * exp(-sq_dist / (2 h^2)); where 2 h^2 is not a normal number (h below about
+    /// 1e-154 or above about 1e154) the exponent is formed as (sq_dist / h) / (2 h), which keeps
+    /// k(x, x) = amplitude (0 / h = 0, no 0 / 0) and gives exp(-inf) = 0 for x != y at h = 1e-300.
     pub(crate) fn of_sq_dist(&self, sq_dist: f64) -> f64 {
-        self.amplitude * (-sq_dist.max(0.0) / (2.0 * self.bandwidth * self.bandwidth)).exp()
+        let sq = sq_dist.max(0.0);
+        let h = self.bandwidth;
+        let two_h2 = 2.0 * h * h;
+        let exponent = if two_h2.is_normal() {
+            sq / two_h2
+        } else {
+            sq / h / (2.0 * h)
+        };
+        self.amplitude * (-exponent).exp()
     }
 }
 

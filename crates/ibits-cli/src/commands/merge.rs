@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use ibits_report::sweep::merge;
-use ibits_report::CellRecord;
+use ibits::experiment::merge;
 use serde::Serialize;
 
 use crate::output::{print_json, print_text, usage};
@@ -40,7 +39,7 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<()> {
             "--out must be a new directory, not one of the inputs",
         ));
     }
-    let summary = merge::<CellRecord>(&args.dirs, &args.out)
+    let summary = merge(&args.dirs, &args.out)
         .with_context(|| format!("merging into {}", args.out.display()))?;
     if args.json {
         return print_json(&MergeOutput {

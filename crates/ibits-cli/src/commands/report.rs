@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use ibits_report::report::{write_report, Format};
-use ibits_report::sweep::load_results;
-use ibits_report::CellRecord;
+use ibits::report::{Format, Report};
 use serde::Serialize;
 
 use crate::output::{print_json, print_text};
@@ -47,15 +45,18 @@ struct ReportOutput {
 
 /// Run `ibits report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    let set = load_results::<CellRecord>(&args.dir)
-        .with_context(|| format!("reading {}", args.dir.display()))?;
+    let report =
+        Report::build(&args.dir).with_context(|| format!("reading {}", args.dir.display()))?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join("report"));
     let format = match args.format {
         ReportFormat::Md => Format::Markdown,
         ReportFormat::Html => Format::Html,
     };
-    let files = write_report(&set, &out, format)
+    let report = report.format(format);
+    let files = report
+        .write(&out)
         .with_context(|| format!("writing the report into {}", out.display()))?;
+    let set = report.results();
     let output = ReportOutput {
         document: files.document.clone(),
         cells_finished: set.results.len(),

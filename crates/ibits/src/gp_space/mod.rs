@@ -632,24 +632,10 @@ fn from_blocks(
     if options.jitter_check {
         progress(GpStage::JitterCheck);
         let start = Instant::now();
-        let jitter = 10.0 * chol.jitter;
-        if let Some(factor) = posterior::try_cholesky(K_XX.as_ref(), jitter) {
-            let check = exact_path(
-                factor.as_ref(),
-                jitter,
-                K_XT.as_ref(),
-                K_TT.as_ref(),
-                &y,
-                None,
-            )?;
-            for (slot, &e) in jitter_x10.iter_mut().zip(&eps) {
-                *slot = Some(law::exact_bits(&check.law, e, &options.ruben).bits);
-            }
-        } else {
-            warnings.push(Warning::new(
-                WarningKind::Numerical,
-                format!("K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"),
-            ));
+        let blocks = (K_XX.as_ref(), K_XT.as_ref(), K_TT.as_ref());
+        match jitter_check(blocks, 10.0 * chol.jitter, &y, &eps, options)? {
+            Ok(bits) => jitter_x10 = bits,
+            Err(warning) => warnings.push(warning),
         }
         timing.jitter_check_s = start.elapsed().as_secs_f64();
     }
@@ -659,28 +645,13 @@ fn from_blocks(
     let mut counted = vec![None; targets.len()];
     let mut sampled = None;
     if options.samples > 0 {
-        progress(GpStage::Sampling);
-        let start = Instant::now();
-        let errors = sampled::sample_errors(&main.spectrum, options.samples, options.seed);
-        timing.sampling_s = start.elapsed().as_secs_f64();
-        progress(GpStage::Fitting);
-        let start = Instant::now();
-        let fit = fit_errors(&errors, &eps, options.seed, &options.fit)?;
-        timing.fitting_s = start.elapsed().as_secs_f64();
-        warnings.extend(fit.warnings.iter().cloned());
-        for (i, bits) in fit.bits.into_iter().enumerate() {
+        let path = sampled_path(&main.spectrum, &eps, options, progress, &mut timing)?;
+        warnings.extend(path.fit.warnings.iter().cloned());
+        for (i, (bits, count)) in path.fit.bits.into_iter().zip(path.fit.counted).enumerate() {
             fitted[i] = Some(bits);
-        }
-        for (i, count) in fit.counted.into_iter().enumerate() {
             counted[i] = Some(count);
         }
-        sampled = Some(SampledSummary {
-            samples: options.samples,
-            seed: options.seed,
-            sample_mean_error: errors.iter().sum::<f64>() / errors.len() as f64,
-            fitted_law: fit.law,
-            errors,
-        });
+        sampled = Some(path.summary);
     }
 
     let sp = &main.spectrum;
@@ -690,58 +661,13 @@ fn from_blocks(
         0.0
     };
     let jitter_relative = chol.jitter / mean_diag;
-    if jitter_relative > 1e-6 {
-        warnings.push(Warning::new(WarningKind::Numerical, format!(
-            "jitter {:.2e} x mean diagonal was needed to factorize K_XX: the GP no longer interpolates the training set exactly",
-            jitter_relative
-        )));
-    }
-    // The error of predicting 0 everywhere, mean(Y_T^2): an interpolant far worse than that
-    // is driven by round-off in K_XX^-1, not by the data.
-    let zero_error = y.test.iter().map(|y| y * y).sum::<f64>() / (nt * k) as f64;
-    if posterior_mean_error > 10.0 * zero_error.max(f64::MIN_POSITIVE) {
-        warnings.push(Warning::new(WarningKind::Numerical, format!(
-            "the posterior mean's test error {posterior_mean_error:.4e} is {:.1e} times that of predicting 0 ({zero_error:.4e}): K_XX is so ill-conditioned that the interpolant amplifies round-off; the bits describe that numerical space, not the kernel's (use a smaller RBF bandwidth, a better-conditioned kernel or fewer training points)",
-            posterior_mean_error / zero_error
-        )));
-    }
-    if clipped_mass_relative > 1e-8 {
-        warnings.push(Warning::new(
-            WarningKind::Numerical,
-            format!(
-                "negative eigenvalues of Sigma clipped: {clipped_mass_relative:.2e} of its trace"
-            ),
-        ));
-    }
-    let offset = main.law.offset();
-    for (&e, (x, check)) in eps.iter().zip(exact.iter().zip(&jitter_x10)) {
-        if !x.bits.is_finite() {
-            let reason = if e < offset {
-                format!("P[e <= eps] = 0: eps is below {offset:.6e}, the constant part of the test error from directions with zero posterior variance, which every hypothesis has")
-            } else {
-                "the tail probability is below what the saddlepoint and Ruben's series can represent; the Chernoff bound is the best available statement".to_string()
-            };
-            warnings.push(Warning::at(
-                WarningKind::Numerical,
-                e,
-                format!("at eps = {e:.4e} the exact bits are {}: {reason}", x.bits),
-            ));
-        }
-        if let Some(b10) = check {
-            let both_finite = b10.is_finite() && x.bits.is_finite();
-            let moved = if both_finite {
-                (b10 - x.bits).abs() > 0.01 * x.bits.abs().max(1.0)
-            } else {
-                *b10 != x.bits
-            };
-            if moved {
-                warnings.push(Warning::at(WarningKind::Numerical, e, format!(
-                    "at eps = {e:.4e} the bits move from {:.4} to {:.4} with 10x jitter: the deep tail depends on the smallest eigenvalues",
-                    x.bits, b10
-                )));
-            }
-        }
-    }
+    warnings.extend(health_warnings(
+        jitter_relative,
+        posterior_mean_error,
+        y.test,
+        clipped_mass_relative,
+    ));
+    warnings.extend(tail_warnings(&eps, &exact, &jitter_x10, main.law.offset()));
     let targets = targets
         .iter()
         .zip(eps)
@@ -790,4 +716,137 @@ fn from_blocks(
         timing,
         warnings,
     })
+}
+
+/// The exact bits at each eps again with K_XX + `jitter` I (the numerical-health check), or the
+/// warning that says why there is none.
+fn jitter_check(
+    (K_XX, K_XT, K_TT): (
+        faer::MatRef<'_, f64>,
+        faer::MatRef<'_, f64>,
+        faer::MatRef<'_, f64>,
+    ),
+    jitter: f64,
+    y: &Outputs<'_>,
+    eps: &[f64],
+    options: &GpOptions,
+) -> Result<Result<Vec<Option<f64>>, Warning>, Error> {
+    let Some(factor) = posterior::try_cholesky(K_XX, jitter) else {
+        return Ok(Err(Warning::new(
+            WarningKind::Numerical,
+            format!("K_XX + {jitter:.3e} I did not factorize: no 10x-jitter check"),
+        )));
+    };
+    let check = exact_path(factor.as_ref(), jitter, K_XT, K_TT, y, None)?;
+    Ok(Ok(eps
+        .iter()
+        .map(|&e| Some(law::exact_bits(&check.law, e, &options.ruben).bits))
+        .collect()))
+}
+
+/// Posterior samples of the test error and the fitted and counted paths on them.
+struct SampledPath {
+    fit: crate::fitted::FittedPath,
+    summary: SampledSummary,
+}
+
+/// Draw S posterior samples of e and fit them at every eps (the paper's estimator).
+fn sampled_path(
+    spectrum: &Spectrum,
+    eps: &[f64],
+    options: &GpOptions,
+    progress: &mut dyn FnMut(GpStage),
+    timing: &mut GpTiming,
+) -> Result<SampledPath, Error> {
+    progress(GpStage::Sampling);
+    let start = Instant::now();
+    let errors = sampled::sample_errors(spectrum, options.samples, options.seed);
+    timing.sampling_s = start.elapsed().as_secs_f64();
+    progress(GpStage::Fitting);
+    let start = Instant::now();
+    let fit = fit_errors(&errors, eps, options.seed, &options.fit)?;
+    timing.fitting_s = start.elapsed().as_secs_f64();
+    let summary = SampledSummary {
+        samples: options.samples,
+        seed: options.seed,
+        sample_mean_error: errors.iter().sum::<f64>() / errors.len() as f64,
+        fitted_law: fit.law,
+        errors,
+    };
+    Ok(SampledPath { fit, summary })
+}
+
+/// Warnings about the posterior as a whole: jitter that breaks interpolation, an interpolant
+/// driven by round-off, clipped negative eigenvalues.
+fn health_warnings(
+    jitter_relative: f64,
+    posterior_mean_error: f64,
+    y_test: ArrayView2<'_, f64>,
+    clipped_mass_relative: f64,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if jitter_relative > 1e-6 {
+        warnings.push(Warning::new(WarningKind::Numerical, format!(
+            "jitter {:.2e} x mean diagonal was needed to factorize K_XX: the GP no longer interpolates the training set exactly",
+            jitter_relative
+        )));
+    }
+    // The error of predicting 0 everywhere, mean(Y_T^2): an interpolant far worse than that
+    // is driven by round-off in K_XX^-1, not by the data.
+    let zero_error = y_test.iter().map(|y| y * y).sum::<f64>() / y_test.len() as f64;
+    if posterior_mean_error > 10.0 * zero_error.max(f64::MIN_POSITIVE) {
+        warnings.push(Warning::new(WarningKind::Numerical, format!(
+            "the posterior mean's test error {posterior_mean_error:.4e} is {:.1e} times that of predicting 0 ({zero_error:.4e}): K_XX is so ill-conditioned that the interpolant amplifies round-off; the bits describe that numerical space, not the kernel's (use a smaller RBF bandwidth, a better-conditioned kernel or fewer training points)",
+            posterior_mean_error / zero_error
+        )));
+    }
+    if clipped_mass_relative > 1e-8 {
+        warnings.push(Warning::new(
+            WarningKind::Numerical,
+            format!(
+                "negative eigenvalues of Sigma clipped: {clipped_mass_relative:.2e} of its trace"
+            ),
+        ));
+    }
+    warnings
+}
+
+/// Warnings about the exact bits at each eps: a value that is not finite always carries its
+/// reason, and a 10x-jitter check that moves the bits (by 1%, or at all where either is
+/// infinite) says so.
+fn tail_warnings(
+    eps: &[f64],
+    exact: &[ExactBits],
+    jitter_x10: &[Option<f64>],
+    offset: f64,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (&e, (x, check)) in eps.iter().zip(exact.iter().zip(jitter_x10)) {
+        if !x.bits.is_finite() {
+            let reason = if e < offset {
+                format!("P[e <= eps] = 0: eps is below {offset:.6e}, the constant part of the test error from directions with zero posterior variance, which every hypothesis has")
+            } else {
+                "the tail probability is below what the saddlepoint and Ruben's series can represent; the Chernoff bound is the best available statement".to_string()
+            };
+            warnings.push(Warning::at(
+                WarningKind::Numerical,
+                e,
+                format!("at eps = {e:.4e} the exact bits are {}: {reason}", x.bits),
+            ));
+        }
+        if let Some(b10) = check {
+            let moved = if b10.is_finite() && x.bits.is_finite() {
+                (b10 - x.bits).abs() > 0.01 * x.bits.abs().max(1.0)
+            } else {
+                *b10 != x.bits
+            };
+            if moved {
+                warnings.push(Warning::at(WarningKind::Numerical, e, format!(
+                    "at eps = {e:.4e} the bits move from {:.4} to {:.4} with 10x jitter: the deep tail depends on the smallest eigenvalues",
+                    x.bits, b10
+                )));
+            }
+        }
+    }
+    warnings
 }
