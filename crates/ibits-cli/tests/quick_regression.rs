@@ -9,8 +9,9 @@
 //! kernel-precision fix of issue 13 moves near-duplicate kernel entries by up to 1e-8, which
 //! the fit and the tails carry to about 1e-8 of the bits; a regression in the API (a seed, an
 //! option, a default) moves them by far more.
-//! To regenerate it from a sweep directory made by a trusted build:
-//! `IBITS_QUICK_REFERENCE_FROM=DIR cargo test -p ibits-cli --test quick_regression`.
+//! To regenerate it with a trusted build (a checkout of the commit to compare against):
+//! `IBITS_QUICK_BLESS=1 cargo test -p ibits-cli --test quick_regression`, then copy
+//! tests/reference/quick/ over.
 
 mod common;
 
@@ -146,14 +147,6 @@ fn same_text(got: &str, want: &str, rel: f64) -> Result<(), String> {
 #[test]
 fn quick_sweep_and_report_match_the_reference() {
     let reference = reference_dir();
-    if let Ok(from) = std::env::var("IBITS_QUICK_REFERENCE_FROM") {
-        let from = PathBuf::from(from);
-        std::fs::create_dir_all(&reference).unwrap();
-        let lines: Vec<String> = records(&from).iter().map(|v| v.to_string()).collect();
-        std::fs::write(reference.join("records.jsonl"), lines.join("\n") + "\n").unwrap();
-        std::fs::write(reference.join("report.md"), report_text(&from)).unwrap();
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("quick");
     let experiment = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/quick.toml");
@@ -165,6 +158,13 @@ fn quick_sweep_and_report_match_the_reference() {
         .assert()
         .success();
     common::ibits().arg("report").arg(&out).assert().success();
+    if std::env::var_os("IBITS_QUICK_BLESS").is_some() {
+        std::fs::create_dir_all(&reference).unwrap();
+        let lines: Vec<String> = records(&out).iter().map(|v| v.to_string()).collect();
+        std::fs::write(reference.join("records.jsonl"), lines.join("\n") + "\n").unwrap();
+        std::fs::write(reference.join("report.md"), report_text(&out)).unwrap();
+        return;
+    }
 
     let want: Vec<Value> = std::fs::read_to_string(reference.join("records.jsonl"))
         .unwrap()

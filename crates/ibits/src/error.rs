@@ -17,6 +17,9 @@ pub enum Error {
     /// A task could not be loaded or a data option is invalid.
     #[error(transparent)]
     Data(#[from] ibits_data::DataError),
+    /// Reading or writing a file failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
     /// A file of sampled losses could not be read.
     #[error(transparent)]
     Losses(#[from] ibits_data::losses::LossFileError),

@@ -70,6 +70,9 @@ pub use ibits_kernels as kernels;
 pub use ibits_nn as nn;
 /// Laws in log space and the scaled-ncx2 fit (the ibits-stats crate).
 pub use ibits_stats as stats;
+/// The array crate of ibits' inputs and outputs (tasks, Gram matrices), re-exported so that
+/// analysis code needs no second dependency line.
+pub use ndarray;
 
 pub use error::Error;
 pub use estimate::{Details, Estimate, TargetEstimate};
@@ -102,4 +105,5 @@ pub mod prelude {
     pub use ibits_kernels::KernelOptions;
     pub use ibits_nn::MlpSettings;
     pub use ibits_stats::{Gx2, Ncx2};
+    pub use ndarray::{array, Array1, Array2, ArrayView2};
 }

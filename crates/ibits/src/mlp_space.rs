@@ -108,6 +108,7 @@ pub struct MlpTiming {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MlpEstimate {
     /// Hypothesis space: always "mlp".
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub space: &'static str,
     /// The network, e.g. "784-256-256-10 MLP (2 hidden layers, relu, ...)".
     pub architecture_description: String,
@@ -118,26 +119,35 @@ pub struct MlpEstimate {
     /// Float type of training.
     pub precision: Precision,
     /// Seed of every hypothesis stream (and of the bootstrap unless set apart).
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub seed: u64,
     /// Training points n.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub n_train: usize,
     /// Test points N.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub n_test: usize,
     /// Outputs k.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub outputs: usize,
     /// Input features d.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub input_dim: usize,
     /// Unit of every `*bits*` field.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub unit: &'static str,
     /// Hypotheses trained, S.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub samples: usize,
     /// Largest training error of a hypothesis in p_h.
     pub train_threshold: f64,
     /// Hypotheses in p_h.
     pub accepted: usize,
     /// Hypotheses whose training error exceeded the threshold (not in p_h).
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub rejected: usize,
     /// Mean test error of the accepted hypotheses (the space's mean error).
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub mean_error: f64,
     /// [min, max] test error of the accepted hypotheses.
     pub test_error_range: [f64; 2],
@@ -150,10 +160,12 @@ pub struct MlpEstimate {
     /// Interval width against S, for the first target.
     pub advice: Option<SampleSizeAdvice>,
     /// Rayon worker threads used for training.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub threads: usize,
     /// Seconds per stage.
     pub timing: MlpTiming,
     /// Things the reader should know.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub warnings: Vec<Warning>,
 }
 

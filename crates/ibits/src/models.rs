@@ -30,6 +30,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::gp_space::{
     estimate_gp, posterior::jittered_cholesky, GpData, GpOptions, JitterPolicy, KernelSpec,
+    ProblemSize,
 };
 use crate::mlp_space::{estimate_from_sample, matching_nngp, MlpOptions};
 use crate::target::Target;
@@ -371,6 +372,95 @@ pub fn score_model(
     })
 }
 
+/// Peak memory of scoring `classes` and measuring them against a GP reference space
+/// (`reference_gp`) on a task with n training and N test points, d inputs and k outputs, in
+/// bytes.
+///
+/// # Formula
+/// ```text
+/// ridge      8 (n d + d^2 + N k)              (centred inputs, SVD factors, predictions)
+/// k-NN       8 (n N + n + N k)                (inner products X_T X^T)
+/// GP mean    the GP space's plan without samples (K_XX, K_XT, K_TT, factor, posterior)
+/// MLP        8 (n + N) (width + k) per network thread, a few MB
+/// peak       the largest of these
+/// ```
+pub fn models_bytes(
+    classes: &[ModelClass],
+    reference_gp: bool,
+    (n, nt, d, k): (usize, usize, usize, usize),
+) -> u64 {
+    let gp = ProblemSize {
+        n_train: n,
+        n_test: nt,
+        input_dim: d,
+        outputs: k,
+        samples: 0,
+        jitter_check: false,
+    }
+    .bytes();
+    let (nf, ntf, df, kf) = (n as f64, nt as f64, d as f64, k as f64);
+    let mut peak = if reference_gp { gp } else { 0 };
+    for class in classes {
+        let bytes = match class {
+            ModelClass::Ridge { .. } => 8.0 * (nf * df + df * df + ntf * kf),
+            ModelClass::Knn { .. } => 8.0 * (nf * ntf + nf + ntf * kf),
+            ModelClass::GpMean { .. } => gp as f64,
+            ModelClass::Mlp { config } => {
+                8.0 * (nf + ntf)
+                    * (config.architecture().width() as f64 + kf)
+                    * rayon::current_num_threads() as f64
+            }
+        };
+        peak = peak.max(bytes.min(u64::MAX as f64) as u64);
+    }
+    peak
+}
+
+/// Refuse, before any work, to score `classes` (and a GP reference space) when their peak
+/// memory exceeds `available_bytes`.
+///
+/// # Errors
+/// [`Error::InsufficientMemory`] with the largest n = N and the largest n at this N for which
+/// the plan fits (found by halving and doubling).
+pub fn check_models_memory(
+    classes: &[ModelClass],
+    reference_gp: bool,
+    (n, nt, d, k): (usize, usize, usize, usize),
+    available_bytes: u64,
+) -> Result<(), Error> {
+    let needed = models_bytes(classes, reference_gp, (n, nt, d, k));
+    if needed <= available_bytes {
+        return Ok(());
+    }
+    let fits =
+        |n: usize, nt: usize| models_bytes(classes, reference_gp, (n, nt, d, k)) <= available_bytes;
+    let largest = |pred: &dyn Fn(usize) -> bool| {
+        let (mut lo, mut hi) = (0usize, 1usize);
+        while pred(hi) && hi < (1 << 40) {
+            lo = hi;
+            hi *= 2;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if pred(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    };
+    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+    Err(Error::InsufficientMemory {
+        n_train: n,
+        n_test: nt,
+        needed_gib: needed as f64 / GIB,
+        available_gib: available_bytes as f64 / GIB,
+        max_square: largest(&|m| fits(m, m)),
+        max_train: largest(&|m| fits(m, nt)),
+    })
+}
+
 /// The hypothesis space the bias of each model class is measured in.
 #[derive(Debug, Clone)]
 pub enum ReferenceSpace<'a> {
@@ -520,6 +610,36 @@ pub fn nngp_of_sample(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Issue 13: `ibits models --task mnist --n-train 60000 --n-test 10000` worked 30 s, then
+    // aborted allocating 28.8 GB; the plan now refuses before any work and names what fits.
+    #[test]
+    fn full_mnist_models_are_refused_before_any_work() {
+        let classes = [
+            ModelClass::Knn { k: 5 },
+            ModelClass::GpMean {
+                kernel: KernelSpec::RbfMedian { amplitude: 1.0 },
+            },
+        ];
+        let size = (60_000, 10_000, 784, 10);
+        let limit = 16 * (1u64 << 30);
+        assert!(models_bytes(&classes, true, size) > 28_800_000_000);
+        let Err(Error::InsufficientMemory {
+            max_square,
+            max_train,
+            ..
+        }) = check_models_memory(&classes, true, size, limit)
+        else {
+            panic!("expected a refusal");
+        };
+        let fits = |n, nt| models_bytes(&classes, true, (n, nt, 784, 10)) <= limit;
+        assert!(fits(max_square, max_square) && !fits(max_square + 1, max_square + 1));
+        assert!(fits(max_train, 10_000) && !fits(max_train + 1, 10_000));
+        // Small tasks pass; ridge alone on full MNIST fits in 16 GB.
+        assert!(check_models_memory(&classes, true, (1000, 500, 784, 10), limit).is_ok());
+        let ridge = [ModelClass::Ridge { lambda: 1.0 }];
+        assert!(check_models_memory(&ridge, false, size, limit).is_ok());
+    }
     use approx::assert_relative_eq;
     use ndarray::array;
 

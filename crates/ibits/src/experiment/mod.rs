@@ -328,7 +328,7 @@ pub fn run_cell(
 }
 
 /// Combine the output directories of shards of one experiment into `out` (see
-/// [`ibits_report::sweep::merge`]).
+/// [`ibits_report::sweep::merge()`]).
 ///
 /// # Errors
 /// [`Error::Experiment`] when the inputs belong to different experiments or disagree.

@@ -258,6 +258,7 @@ pub struct SampledSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GpEstimate {
     /// Hypothesis space: always "gp".
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub space: &'static str,
     /// Kernel with all its parameters (`None` when the Gram matrices were given).
     pub kernel: Option<Kernel>,
@@ -266,14 +267,19 @@ pub struct GpEstimate {
     /// How a kernel parameter was set from the data, if one was.
     pub kernel_rule: Option<String>,
     /// Training points n.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub n_train: usize,
     /// Test points N.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub n_test: usize,
     /// Outputs k.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub outputs: usize,
     /// Input features d.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub input_dim: usize,
     /// Unit of every `*bits*` field.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub unit: &'static str,
     /// Absolute jitter added to diag(K_XX).
     pub jitter: f64,
@@ -288,8 +294,10 @@ pub struct GpEstimate {
     /// clipped_mass / trace(Sigma).
     pub clipped_mass_relative: f64,
     /// `E[e]` over the space (the mean test error).
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub mean_error: f64,
     /// Test error of the posterior mean mu.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub posterior_mean_error: f64,
     /// Shape of the exact law.
     pub law: LawSummary,
@@ -306,10 +314,12 @@ pub struct GpEstimate {
     /// Memory the run was allowed, bytes, when known.
     pub available_bytes: Option<u64>,
     /// Rayon worker threads.
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub threads: usize,
     /// Seconds per stage.
     pub timing: GpTiming,
     /// Things the reader should know (large jitter, clipped mass, poorly identified fit...).
+    #[serde(skip_serializing)] // in the enclosing `Estimate`
     pub warnings: Vec<Warning>,
 }
 
@@ -568,6 +578,24 @@ pub struct GramBlocks {
     pub K_XT: faer::Mat<f64>,
     /// k(X_T, X_T), N x N, symmetric.
     pub K_TT: faer::Mat<f64>,
+}
+
+impl GramBlocks {
+    /// The blocks from ndarray arrays (rows are points), e.g. read from `.npy` files or computed
+    /// by another library; copied into the column-major layout the factorizations use.
+    pub fn from_ndarray(
+        K_XX: ArrayView2<'_, f64>,
+        K_XT: ArrayView2<'_, f64>,
+        K_TT: ArrayView2<'_, f64>,
+    ) -> Self {
+        let copy =
+            |a: ArrayView2<'_, f64>| faer::Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]]);
+        Self {
+            K_XX: copy(K_XX),
+            K_XT: copy(K_XT),
+            K_TT: copy(K_TT),
+        }
+    }
 }
 
 /// Training and test targets.
