@@ -33,6 +33,7 @@ mod options;
 mod preprocess;
 mod source;
 mod subset;
+mod summary;
 mod synthetic;
 mod targets;
 mod task;
@@ -62,7 +63,14 @@ pub use registry::{
 };
 pub use source::{source_forms, TaskSource, MAX_CLASSES};
 pub use subset::{stratified_quotas, Subset};
+pub use summary::{
+    class_counts, verify_datasets, ClassCount, DatasetReport, ListReport, TaskReport, VerifyEntry,
+    OTHER_SOURCES,
+};
 pub use synthetic::{
     Manifold, SyntheticData, SyntheticKind, SyntheticSpec, Teacher, MAX_AMBIENT_DIM,
 };
-pub use task::{load_task, one_hot, TargetKind, Task, TaskKind, TaskSpec, SYNTHETIC_DEFAULT_SIZE};
+pub use task::{
+    load_task, load_task_within, one_hot, TargetKind, Task, TaskKind, TaskSpec,
+    SYNTHETIC_DEFAULT_SIZE,
+};

@@ -14,7 +14,7 @@ use crate::preprocess::{Preprocess, Scaling};
 use crate::source::TaskSource;
 use crate::subset::Subset;
 use crate::synthetic::{Manifold, SyntheticKind, SyntheticSpec, Teacher};
-use crate::task::{load_task, TargetKind, Task, TaskSpec};
+use crate::task::{load_task, load_task_within, TargetKind, Task, TaskSpec};
 
 /// How training and test rows are chosen from their pools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -443,6 +443,15 @@ impl TaskOptions {
     pub fn load(&self) -> Result<Task, DataError> {
         load_task(&self.spec()?)
     }
+
+    /// Load the task, planning a synthetic task against `max_memory` bytes (`None`:
+    /// MemAvailable) before generating it.
+    ///
+    /// # Errors
+    /// As [`TaskOptions::load`], and a synthetic task that would not fit.
+    pub fn load_within(&self, max_memory: Option<u64>) -> Result<Task, DataError> {
+        load_task_within(&self.spec()?, max_memory)
+    }
 }
 
 /// The serde name of a unit enum value (`"stratified"`).
@@ -484,6 +493,23 @@ impl TryFrom<String> for TeacherKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Issue 13: a synthetic task of intrinsic and ambient dimension 1e6 tried to allocate 8 TB
+    // and aborted, also under --max-memory 2.
+    #[test]
+    fn huge_synthetic_tasks_are_refused_under_the_memory_limit() {
+        let mut o = TaskOptions::new("synthetic").with_sizes(1000, 500);
+        o.intrinsic_dim = Some(1_000_000);
+        o.ambient_dim = Some(1_000_000);
+        let e = o.load_within(Some(2 << 30)).unwrap_err().to_string();
+        assert!(
+            e.contains("TB") || e.contains("GB") || e.contains("bytes"),
+            "{e}"
+        );
+        o.intrinsic_dim = Some(2);
+        o.ambient_dim = Some(4);
+        assert!(o.load_within(Some(2 << 30)).is_ok());
+    }
 
     #[test]
     fn label_lists_the_options_that_were_written() {

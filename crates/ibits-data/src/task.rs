@@ -313,6 +313,16 @@ impl TaskSpec {
 /// checksum mismatch, malformed file, a subset larger than the data (stating what is
 /// available), bad class filter, or preprocessing that does not apply.
 pub fn load_task(spec: &TaskSpec) -> Result<Task, DataError> {
+    load_task_within(spec, None)
+}
+
+/// As [`load_task`], with the memory a synthetic task may take (bytes; `None`: MemAvailable of
+/// /proc/meminfo). Files are read as they are; a generated task is planned first
+/// ([`SyntheticSpec::bytes_needed`]) and refused, naming what fits, when it would not fit.
+///
+/// # Errors
+/// As [`load_task`], and [`DataError::InvalidParameter`] for a synthetic task over the limit.
+pub fn load_task_within(spec: &TaskSpec, max_memory: Option<u64>) -> Result<Task, DataError> {
     if spec.n_train == Some(0) {
         return Err(DataError::invalid("n_train", 0, "must be >= 1"));
     }
@@ -320,13 +330,17 @@ pub fn load_task(spec: &TaskSpec) -> Result<Task, DataError> {
         return Err(DataError::invalid("n_test", 0, "must be >= 1"));
     }
     if let TaskSource::Synthetic(syn) = &spec.source {
-        return synthetic_task(spec, syn);
+        return synthetic_task(spec, syn, max_memory);
     }
     let raw = load_raw(&spec.source, spec.target)?;
     build(spec, &raw)
 }
 
-fn synthetic_task(spec: &TaskSpec, syn: &SyntheticSpec) -> Result<Task, DataError> {
+fn synthetic_task(
+    spec: &TaskSpec,
+    syn: &SyntheticSpec,
+    max_memory: Option<u64>,
+) -> Result<Task, DataError> {
     if spec.classes.is_some() {
         return Err(DataError::invalid(
             "classes",
@@ -344,7 +358,7 @@ fn synthetic_task(spec: &TaskSpec, syn: &SyntheticSpec) -> Result<Task, DataErro
         spec.n_train.unwrap_or(SYNTHETIC_DEFAULT_SIZE),
         spec.n_test.unwrap_or(SYNTHETIC_DEFAULT_SIZE),
     );
-    let data = syn.generate(n, n_t)?;
+    let data = syn.generate_within(n, n_t, max_memory)?;
     let mut warnings = Vec::new();
     if spec.subset != Subset::First {
         warnings.push(format!(
