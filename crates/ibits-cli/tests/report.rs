@@ -133,3 +133,70 @@ fn reporting_a_directory_that_is_not_a_sweep_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a sweep directory"));
 }
+
+/// Chart files (PNG and SVG) in `dir`.
+fn charts_in(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png") || n.ends_with(".svg"))
+        .collect()
+}
+
+#[test]
+fn issue_13_a_report_rerun_into_the_same_folder_leaves_no_stale_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sweep(tmp.path());
+    let report = |extra: &[&str]| {
+        let output = Command::cargo_bin("ibits")
+            .unwrap()
+            .arg("report")
+            .arg(&out)
+            .args(extra)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()
+    };
+    report(&[]);
+    let plots = out.join("report/plots");
+    assert!(plots.join("bits-vs-eps-cell-0007.png").exists());
+    std::fs::write(plots.join("mine.png"), "the user's own file").unwrap();
+
+    // The same directory, the experiment edited down to one training-set size: its 4 cells
+    // are already finished, and the report has fewer charts.
+    let experiment = tmp.path().join("exp.toml");
+    std::fs::write(&experiment, EXPERIMENT.replace("n = [20, 40]", "n = [20]")).unwrap();
+    Command::cargo_bin("ibits")
+        .unwrap()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let files = report(&[]);
+    let mut written: std::collections::BTreeSet<String> = ["png", "svg"]
+        .iter()
+        .flat_map(|kind| files[kind].as_array().unwrap().clone())
+        .map(|p| {
+            Path::new(p.as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(!written.contains("bits-vs-eps-cell-0007.png"));
+    written.insert("mine.png".into());
+    assert_eq!(
+        charts_in(&plots),
+        written,
+        "only this report's charts and the user's file remain"
+    );
+}

@@ -629,3 +629,159 @@ fn synthetic_manifold_and_teacher_are_grid_keys() {
         "{not_synthetic}"
     );
 }
+
+// Issue 13: one sweep per directory, plain-file-name experiment names, shard specifications
+// that say what was given, and grids counted before they are expanded.
+
+#[test]
+fn issue_13_two_sweeps_on_one_directory_do_not_both_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let experiment = write(tmp.path(), "slow.toml", SLOW);
+    let out = tmp.path().join("out");
+    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("ibits"))
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_lines(&mut first, &out, 1);
+    let second = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let still_running = first.try_wait().unwrap().is_none();
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(
+        still_running,
+        "the first sweep ended before the second started"
+    );
+    assert_eq!(second.status.code(), Some(1), "the second sweep is refused");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains(&out.display().to_string())
+            && stderr.contains(&format!("pid {}", first.id()))
+            && stderr.contains("sweep.lock"),
+        "the error names the directory, the pid and the lock file: {stderr}"
+    );
+    // The first was killed and left its lock: the next sweep takes it over and finishes the
+    // grid with every cell exactly once.
+    let output = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(results(&out).len(), 24, "every cell exactly once");
+    assert!(!out.join("sweep.lock").exists(), "the lock is removed");
+}
+
+#[test]
+fn issue_13_an_experiment_name_that_is_not_a_plain_file_name_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("a").join("b");
+    std::fs::create_dir_all(&work).unwrap();
+    let experiment = write(
+        tmp.path(),
+        "bad.toml",
+        &SMALL.replace("name = \"small\"", "name = \"../../x\""),
+    );
+    let output = ibits()
+        .current_dir(&work)
+        .arg("sweep")
+        .arg(&experiment)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.toml, line 1: name:") && stderr.contains("not a plain file name"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        2,
+        "nothing is written next to the experiment file"
+    );
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0);
+}
+
+#[test]
+fn issue_13_shard_specifications_that_are_not_i_of_n_say_what_was_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let experiment = write(tmp.path(), "ok.toml", SMALL);
+    for spec in ["a/b", "1", "1/0", "3/3"] {
+        let output = ibits()
+            .arg("sweep")
+            .arg(&experiment)
+            .arg("--dry-run")
+            .arg("--shard")
+            .arg(spec)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{spec}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("expected i/n with 0 <= i < n, got {spec:?}"))
+                && !stderr.contains("18446744073709551615")
+                && !stderr.contains("is out of range"),
+            "{spec}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn issue_13_a_dry_run_of_ten_million_cells_is_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let numbers = |count: usize| {
+        (1..=count)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // 1 task x 100 bandwidths x 1000 sizes x 100 test sizes = 10^7 cells.
+    let bandwidths = (1..=100)
+        .map(|i| format!("{i}.5"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "name = \"huge\"\n\n[grid]\ntask = [{{ source = \"synthetic\", intrinsic_dim = 2, ambient_dim = 5 }}]\nspace = [{{ kind = \"gp\", kernel = \"rbf\", bandwidth = [{bandwidths}] }}]\nn = [{}]\ntest_n = [{}]\neps_relative = [0.5]\n",
+        numbers(1000),
+        numbers(100)
+    );
+    let experiment = write(tmp.path(), "huge.toml", &text);
+    let start = Instant::now();
+    let output = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("huge.toml, line 6: grid: the grid has 10000000 cells")
+            && stderr.contains("more than the limit of 1000000")
+            && stderr.contains("shorten grid.n (1000 values)"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "no cell is listed");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "refused after {elapsed:?} (the process included)"
+    );
+}

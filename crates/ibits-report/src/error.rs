@@ -56,13 +56,23 @@ pub enum ReportError {
         /// Which directories disagree and how to proceed.
         message: String,
     },
-    /// A shard specification outside `0 <= index < count`.
-    #[error("shard {index}/{count} is out of range: use i/n with 0 <= i < n and n >= 1")]
+    /// A shard specification that is not `i/n` with whole numbers `0 <= i < n`.
+    #[error("expected i/n with 0 <= i < n, got {spec:?}")]
     Shard {
-        /// The shard index given.
-        index: usize,
-        /// The shard count given.
-        count: usize,
+        /// The specification as given (`"a/b"`, `"1"`, `"3/3"`...).
+        spec: String,
+    },
+    /// Another sweep holds the output directory (its lock file exists and its process runs,
+    /// or cannot be checked).
+    #[error("{dir} is in use by another sweep ({holder}): wait for it to finish or give another --out directory; if no sweep is running on it, remove {lock}")]
+    Locked {
+        /// The sweep directory.
+        dir: PathBuf,
+        /// Its lock file.
+        lock: PathBuf,
+        /// Who holds it: process id, host and start time as the lock file records them, and
+        /// why it was not taken over.
+        holder: String,
     },
     /// One or more cells failed; finished cells are kept, and re-running retries the failed
     /// ones.

@@ -270,3 +270,114 @@ fn records_survive_a_json_round_trip_bit_for_bit() {
         assert_eq!(record, again);
     }
 }
+
+/// Every file under `dir` (relative paths), recursively.
+fn files_under(dir: &Path) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap();
+                out.insert(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn issue_13_a_report_rerun_removes_its_stale_charts_and_nothing_else() {
+    let root = tempfile::tempdir().unwrap();
+    let (large, small, out) = (
+        root.path().join("large"),
+        root.path().join("small"),
+        root.path().join("report"),
+    );
+    sweep(&large);
+    let first = write_report(
+        &load_results::<CellRecord>(&large).unwrap(),
+        &out,
+        Format::Markdown,
+    )
+    .unwrap();
+    assert_eq!(first.plots.len(), 36);
+    let plots = out.join("plots");
+    assert!(plots.join("hist-cell-0011.png").exists());
+
+    // Files the report did not write stay, whatever the list of charts says.
+    let keep = [
+        "plots/mine.png",
+        "plots/notes.txt",
+        "plots/.hidden.png",
+        "plots/sub/x.png",
+        "victim.png",
+    ];
+    for name in keep {
+        let path = out.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "not a chart of the report").unwrap();
+    }
+    let list = plots.join("charts.txt");
+    let mut text = std::fs::read_to_string(&list).unwrap();
+    assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 72);
+    text.push_str("../victim.png\n.hidden.png\nsub/x.png\nnotes.txt\n");
+    text.push_str(&format!("{}\n", out.join("victim.png").display()));
+    std::fs::write(&list, text).unwrap();
+
+    // A smaller grid reported into the same folder: 1 task x 2 scales x 1 size = 2 cells.
+    let experiment = Experiment::parse(
+        Path::new("render.toml"),
+        &GRID
+            .replace(
+                r#"task = ["synthetic:dim=2", "synthetic:dim=4", "toy"]"#,
+                r#"task = ["toy"]"#,
+            )
+            .replace("n = [10, 20]", "n = [10]"),
+    )
+    .unwrap();
+    run_sweep(
+        &small,
+        &experiment,
+        SweepOptions::default(),
+        |c| run_cell(c, 200),
+        |_| {},
+    )
+    .unwrap();
+    let second = write_report(
+        &load_results::<CellRecord>(&small).unwrap(),
+        &out,
+        Format::Markdown,
+    )
+    .unwrap();
+    let mut expected: std::collections::BTreeSet<String> = second
+        .plots
+        .iter()
+        .flat_map(|p| [&p.png, &p.svg])
+        .map(|p| p.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(expected.contains("plots/hist-cell-0001.png"));
+    expected.extend(keep.iter().map(|k| k.to_string()));
+    expected.extend(["plots/charts.txt".to_string(), "report.md".to_string()]);
+    assert_eq!(
+        files_under(&out),
+        expected,
+        "the stale charts are gone, the other files stay"
+    );
+    for name in keep {
+        assert_eq!(
+            std::fs::read_to_string(out.join(name)).unwrap(),
+            "not a chart of the report"
+        );
+    }
+    let listed: Vec<String> = std::fs::read_to_string(&list)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(listed.len(), second.plots.len() * 2);
+}

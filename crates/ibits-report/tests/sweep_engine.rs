@@ -503,3 +503,353 @@ fn canonical_json_sorts_keys_at_every_level() {
         r#"{"a":{"c":"x","d":[1.5,{"y":null,"z":0}]},"b":1}"#
     );
 }
+
+// Issue 13: a sweep directory lock, plain-file-name experiment names, shard specifications
+// that say what was given, and grids counted (and their memory planned) before expansion.
+
+/// A sweep into `dir` whose first cell waits for `release`; returns once that cell has
+/// started, with the running sweep's thread.
+fn sweep_holding_the_lock<'s>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    dir: &'s Path,
+    experiment: &'s Experiment,
+    release: std::sync::mpsc::Receiver<()>,
+) -> std::thread::ScopedJoinHandle<'s, Result<sweep::SweepSummary, ReportError>> {
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
+    let release = std::sync::Mutex::new(release);
+    let handle = scope.spawn(move || {
+        run_sweep(
+            dir,
+            experiment,
+            SweepOptions::default(),
+            |cell| {
+                if cell.index == 0 {
+                    let _ = started_tx.send(());
+                    let _ = release
+                        .lock()
+                        .unwrap()
+                        .recv_timeout(std::time::Duration::from_secs(60));
+                }
+                run_cell(cell, 5)
+            },
+            |_| {},
+        )
+    });
+    started_rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the first sweep started its first cell");
+    handle
+}
+
+#[test]
+fn issue_13_two_sweeps_on_one_directory_do_not_both_run() {
+    let experiment = parse(GRID).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let second_calls = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (release_tx, release_rx) = std::sync::mpsc::channel();
+        let first = sweep_holding_the_lock(scope, dir.path(), &experiment, release_rx);
+        let lock = dir.path().join(sweep::lock::LOCK_FILE);
+        assert!(lock.exists(), "the running sweep holds {}", lock.display());
+        let error = run_sweep(
+            dir.path(),
+            &experiment,
+            SweepOptions::default(),
+            |cell| {
+                second_calls.fetch_add(1, Ordering::SeqCst);
+                run_cell(cell, 5)
+            },
+            |_| {},
+        )
+        .unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, ReportError::Locked { .. }), "{text}");
+        assert!(
+            text.contains(&dir.path().display().to_string())
+                && text.contains(&format!("pid {}", std::process::id()))
+                && text.contains("started ")
+                && text.contains(&lock.display().to_string()),
+            "the error names the directory, the holder and the lock file: {text}"
+        );
+        release_tx.send(()).unwrap();
+        let summary = first.join().unwrap().unwrap();
+        assert_eq!(summary.ran, 12);
+        assert!(summary.notes.is_empty(), "{:?}", summary.notes);
+        assert!(!lock.exists(), "the lock is removed at the end");
+    });
+    assert_eq!(
+        second_calls.load(Ordering::SeqCst),
+        0,
+        "the second ran nothing"
+    );
+    let lines = result_lines(dir.path());
+    assert_eq!(lines.len(), 12, "every cell exactly once");
+    // Once the first has finished, the directory is free again.
+    let summary = run_sweep(
+        dir.path(),
+        &experiment,
+        SweepOptions::default(),
+        |c| run_cell(c, 5),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!((summary.skipped, summary.ran), (12, 0));
+}
+
+#[test]
+fn issue_13_the_lock_is_removed_when_a_sweep_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let experiment = parse(GRID).unwrap();
+    run_sweep(
+        dir.path(),
+        &experiment,
+        SweepOptions::default(),
+        |c| run_cell(c, 5),
+        |_| {},
+    )
+    .unwrap();
+    let renamed = parse(&GRID.replace("name = \"toy\"", "name = \"other\"")).unwrap();
+    let error = run_sweep(
+        dir.path(),
+        &renamed,
+        SweepOptions::default(),
+        |c| run_cell(c, 5),
+        |_| {},
+    )
+    .unwrap_err();
+    assert!(matches!(error, ReportError::Mismatch { .. }), "{error}");
+    assert!(!dir.path().join(sweep::lock::LOCK_FILE).exists());
+}
+
+/// The pid of a process that has exited and been reaped.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn issue_13_a_stale_lock_is_taken_over_with_a_note() {
+    if !Path::new("/proc/self/stat").exists() {
+        return; // whether a process runs can only be checked through /proc
+    }
+    let experiment = parse(GRID).unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| format!("host = {}\n", h.trim()))
+        .unwrap_or_default();
+    let dead = dead_pid();
+    for (stale, why) in [
+        (
+            format!("ibits sweep lock\npid = {dead}\nstarted = 0\n{host}"),
+            format!("no process {dead} runs"),
+        ),
+        // A pid that runs again, but as another program (it started at another time).
+        (
+            format!(
+                "ibits sweep lock\npid = {}\nstarted = 0\nproc_start = 1\n{host}",
+                std::process::id()
+            ),
+            "another program".to_string(),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join(sweep::lock::LOCK_FILE);
+        std::fs::write(&lock, &stale).unwrap();
+        let started_notes = std::sync::Mutex::new(Vec::new());
+        let summary = run_sweep(
+            dir.path(),
+            &experiment,
+            SweepOptions::default(),
+            |c| run_cell(c, 5),
+            |event| {
+                if let sweep::SweepEvent::Started { notes, .. } = event {
+                    started_notes.lock().unwrap().extend(notes.clone());
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(summary.ran, 12);
+        let note = summary.notes.join("\n");
+        assert!(
+            note.contains("took over the stale lock")
+                && note.contains(&lock.display().to_string())
+                && note.contains(&why)
+                && note.contains("1970-01-01 00:00:00 UTC"),
+            "{note}"
+        );
+        assert_eq!(*started_notes.lock().unwrap(), summary.notes);
+        assert!(!lock.exists());
+    }
+}
+
+#[test]
+fn issue_13_a_lock_that_cannot_be_checked_is_never_taken_over() {
+    let experiment = parse(GRID).unwrap();
+    for (content, expected) in [
+        (
+            "ibits sweep lock\npid = 1\nstarted = 0\nhost = another-host-of-issue-13\n",
+            "host another-host-of-issue-13",
+        ),
+        ("not a lock\n", "does not read as one ibits writes"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join(sweep::lock::LOCK_FILE);
+        std::fs::write(&lock, content).unwrap();
+        let error = run_sweep(
+            dir.path(),
+            &experiment,
+            SweepOptions::default(),
+            |c| run_cell(c, 5),
+            |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains(expected) && error.contains(&format!("remove {}", lock.display())),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&lock).unwrap(),
+            content,
+            "left alone"
+        );
+        assert!(!dir.path().join("results.jsonl").exists(), "nothing ran");
+    }
+}
+
+#[test]
+fn issue_13_names_must_be_plain_file_names() {
+    for bad in [
+        "../../x",
+        "a/b",
+        "/tmp/x",
+        ".hidden",
+        "",
+        "two words",
+        "tab\there",
+    ] {
+        let text = GRID.replace("name = \"toy\"", &format!("name = {bad:?}"));
+        let error = error_text(&text);
+        assert!(
+            error.contains("exp.toml, line 1: name:") && error.contains("not a plain file name"),
+            "{bad:?}: {error}"
+        );
+    }
+    let error = error_text(&GRID.replace("name = \"toy\"", "name = \"../../x\""));
+    assert!(error.contains("name = \"x\""), "suggests a name: {error}");
+    for good in ["toy", "kernels-vs-mlp", "run_2.b", "x.y.z"] {
+        let experiment = parse(&GRID.replace("name = \"toy\"", &format!("name = {good:?}")))
+            .unwrap_or_else(|e| panic!("{good}: {e}"));
+        assert_eq!(experiment.name, good);
+    }
+}
+
+#[test]
+fn issue_13_shard_specifications_that_are_not_i_of_n_say_what_was_given() {
+    for bad in [
+        "a/b",
+        "1",
+        "1/0",
+        "3/3",
+        "-1/3",
+        "1/3/5",
+        "",
+        "/",
+        "1/",
+        "99999999999999999999999/3",
+    ] {
+        let error = Shard::parse(bad).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!("expected i/n with 0 <= i < n, got {bad:?}"),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        Shard::parse(" 1 / 3 ").unwrap(),
+        Shard { index: 1, count: 3 }
+    );
+    assert_eq!(
+        Shard::new(3, 3).unwrap_err().to_string(),
+        "expected i/n with 0 <= i < n, got \"3/3\""
+    );
+}
+
+/// `[a, b, ...]` of `count` values made by `value`.
+fn list(count: usize, value: impl Fn(usize) -> String) -> String {
+    format!("[{}]", (0..count).map(value).collect::<Vec<_>>().join(", "))
+}
+
+#[test]
+fn issue_13_a_grid_of_ten_million_cells_is_refused_at_once() {
+    // 1 task x 100 spaces x 1000 sizes x 100 test sizes = 10^7 cells.
+    let text = format!(
+        "name = \"huge\"\n\n[grid]\ntask = [\"a\"]\nspace = [{{ kind = \"chi2\", scale = {} }}]\nn = {}\ntest_n = {}\neps = [0.1]\n",
+        list(100, |i| format!("{}.5", i + 1)),
+        list(1000, |i| (i + 1).to_string()),
+        list(100, |i| (i + 1).to_string()),
+    );
+    let start = std::time::Instant::now();
+    let error = error_text(&text);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(1),
+        "refused after {elapsed:?}"
+    );
+    assert!(
+        error.contains("exp.toml, line 6: grid:")
+            && error.contains("the grid has 10000000 cells (task 1 x space 100 x n 1000 x test_n 100)")
+            && error.contains("more than the limit of 1000000")
+            && error.contains("shorten grid.n (1000 values), grid.space (100 values; its longest list is `scale`, 100 values), grid.test_n (100 values)"),
+        "{error}"
+    );
+
+    // A count past 2^64 - 1 is refused too, not wrapped around.
+    let table = format!(
+        "{{ kind = {}, scale = {} }}",
+        list(1000, |i| format!("\"k{i}\"")),
+        list(1000, |i| format!("{i}.5"))
+    );
+    let text = format!(
+        "name = \"overflow\"\n\n[grid]\ntask = {}\nspace = [{}]\nn = {}\ntest_n = {}\neps = [0.1]\n",
+        list(10_000, |i| format!("\"t{i}\"")),
+        vec![table; 20].join(", "),
+        list(10_000, |i| (i + 1).to_string()),
+        list(10_000, |i| (i + 1).to_string()),
+    );
+    let error = error_text(&text);
+    assert!(
+        error.contains(&format!("the grid has more than {} cells", usize::MAX)),
+        "{error}"
+    );
+}
+
+#[test]
+fn issue_13_the_memory_of_the_expanded_grid_is_planned() {
+    if !Path::new("/proc/meminfo").exists() {
+        return; // the plan compares with MemAvailable, which only /proc/meminfo gives
+    }
+    // 100 x 1000 = 10^5 cells (under the cell limit) of about 1 MB each: ~100 GB of specs.
+    let text = format!(
+        "name = \"heavy\"\n\n[grid]\ntask = {}\nspace = [{{ kind = \"{}\" }}]\nn = {}\neps = [0.1]\n",
+        list(100, |i| format!("\"t{i}\"")),
+        "x".repeat(1 << 20),
+        list(1000, |i| (i + 1).to_string()),
+    );
+    let start = std::time::Instant::now();
+    let error = error_text(&text);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "refused after {elapsed:?}"
+    );
+    assert!(
+        error.contains("exp.toml, line 6: grid: expanding the grid needs about")
+            && error.contains("(100000 cells x ")
+            && error.contains(
+                "of memory available: shorten grid.n (1000 values), grid.task (100 values)"
+            ),
+        "{error}"
+    );
+}

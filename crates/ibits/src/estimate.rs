@@ -169,10 +169,10 @@ impl Estimate {
                 target: t.target,
                 eps: t.eps,
                 eps_rule: t.eps_rule.clone(),
-                exact: Some(t.exact.clone()),
+                exact: Some(t.exact),
                 exact_bits_jitter_10x: t.exact_bits_jitter_10x,
                 fitted: t.fitted,
-                counted: t.counted.clone(),
+                counted: t.counted,
                 paper_nats: t.fitted.map(|f| f.paper_nats),
             })
             .collect();
@@ -244,7 +244,7 @@ impl Estimate {
                 exact: None,
                 exact_bits_jitter_10x: None,
                 fitted: Some(FittedBits::from_estimate(&t.fitted)),
-                counted: Some(t.fitted.count.clone()),
+                counted: Some(t.fitted.count),
                 paper_nats: Some(t.fitted.paper.nats),
             })
             .collect();

@@ -179,8 +179,14 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
             },
             |event| match event {
                 SweepEvent::Started {
-                    shard, finished, ..
+                    shard,
+                    finished,
+                    notes,
+                    ..
                 } => {
+                    for note in notes {
+                        bar.suspend(|| eprintln!("ibits: note: {note}"));
+                    }
                     bar.set_length(*shard as u64);
                     bar.set_position(*finished as u64);
                     bar.reset_eta();

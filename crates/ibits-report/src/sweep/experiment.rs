@@ -42,6 +42,7 @@ use toml::Spanned;
 
 use crate::error::ReportError;
 use crate::sweep::cell::{Cell, Manifest, ManifestCell, MANIFEST_FORMAT};
+use crate::sweep::plan::{self, Axis};
 
 // `Target` is defined with the cell (a cell carries its targets, and `cell` depends on no other
 // sweep module); re-exported here, where the grid's `eps` and `eps_relative` are parsed into it.
@@ -70,7 +71,7 @@ pub struct Experiment<T, S, P> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExperiment<P> {
-    name: String,
+    name: Spanned<String>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -126,9 +127,14 @@ where
     /// # Errors
     /// - [`ReportError::Toml`]: invalid TOML, an unknown key, a wrong type, a missing key, or a
     ///   task or settings value its type rejects (the message names line and column);
-    /// - [`ReportError::Invalid`]: an empty list, a size of 0, a target error that is not
-    ///   finite and > 0, no target at all, or a space table its type rejects (the message
-    ///   names the line of the table).
+    /// - [`ReportError::Invalid`]: a `name` that is not a plain file name (ASCII letters,
+    ///   digits, `-`, `_`, `.`, not starting with `.`: it names the output directory
+    ///   `sweep-<name>`), an empty list, a size of 0, a target error that is not finite and
+    ///   positive, no target at all, a space table its type rejects (the message names the
+    ///   line of the table), or a grid of more than
+    ///   [`MAX_CELLS`](crate::sweep::plan::MAX_CELLS) cells or whose expansion needs more
+    ///   than half the memory available (counted before anything is expanded; the message
+    ///   names the axes to shorten).
     pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
         let raw: RawExperiment<P> = toml::from_str(text).map_err(|e| ReportError::Toml {
             path: path.to_path_buf(),
@@ -140,6 +146,11 @@ where
             field: field.to_string(),
             message,
         };
+        let name_span = raw.name.span();
+        let name = raw.name.into_inner();
+        if let Some(problem) = plan::plain_name_problem(&name) {
+            return Err(invalid(name_span, "name", problem));
+        }
         let grid = raw.grid;
 
         let task_span = grid.task.span();
@@ -151,8 +162,6 @@ where
                 "the list is empty: give at least one task".into(),
             ));
         }
-        let tasks: Vec<T> = expand_values(task_values, "grid.task", &invalid)?;
-
         let sizes =
             |list: Spanned<Vec<Spanned<usize>>>, field: &str| -> Result<Vec<usize>, ReportError> {
                 let span = list.span();
@@ -178,7 +187,9 @@ where
                     })
                     .collect()
             };
+        let n_span = grid.n.span();
         let train_sizes = sizes(grid.n, "grid.n")?;
+        let test_n_span = grid.test_n.as_ref().map_or(0..0, Spanned::span);
         let test_sizes = match grid.test_n {
             Some(list) => sizes(list, "grid.test_n")?.into_iter().map(Some).collect(),
             None => vec![None],
@@ -234,17 +245,52 @@ where
                 "the list is empty: give at least one hypothesis space".into(),
             ));
         }
-        let spaces: Vec<S> = expand_values(
-            space_tables
-                .into_iter()
-                .map(|t| Spanned::new(t.span(), toml::Value::Table(t.into_inner())))
-                .collect(),
-            "grid.space",
-            &invalid,
-        )?;
+        let space_values: Vec<Spanned<toml::Value>> = space_tables
+            .into_iter()
+            .map(|t| Spanned::new(t.span(), toml::Value::Table(t.into_inner())))
+            .collect();
 
+        // Count the cells before expanding anything, so that a grid too large to hold is
+        // refused at once rather than after minutes of work and gigabytes of memory.
+        let axes = [
+            Axis::values("grid.task", task_span, &task_values),
+            Axis::values("grid.space", space_span, &space_values),
+            Axis::sizes("grid.n", n_span, train_sizes.len()),
+            Axis::sizes("grid.test_n", test_n_span, test_sizes.len()),
+        ];
+        let count = plan::check_cell_count(&axes)
+            .map_err(|(span, message)| invalid(span, "grid", message))?;
+
+        let tasks: Vec<T> = expand_values(task_values, "grid.task", &invalid)?;
+        let spaces: Vec<S> = expand_values(space_values, "grid.space", &invalid)?;
         let settings = raw.settings.unwrap_or_default();
         let mut cells = Vec::new();
+        if let (Some(task), Some(space)) = (tasks.first(), spaces.first()) {
+            // The memory plan: what one cell holds, times the number of cells, against the
+            // memory the machine has free.
+            let sample = Cell::new(
+                0,
+                raw.seed,
+                task.clone(),
+                space.clone(),
+                train_sizes[0],
+                test_sizes[0],
+                targets.clone(),
+                &settings,
+            );
+            plan::check_memory(count, plan::cell_bytes(&sample), &axes)
+                .map_err(|(span, message)| invalid(span, "grid", message))?;
+            cells.try_reserve_exact(count).map_err(|_| {
+                invalid(
+                    plan::longest_axis(&axes).span.clone(),
+                    "grid",
+                    format!(
+                        "the grid's {count} cells do not fit in memory: {}",
+                        plan::shorten_hint(&axes)
+                    ),
+                )
+            })?;
+        }
         for task in &tasks {
             for space in &spaces {
                 for &n in &train_sizes {
@@ -265,7 +311,7 @@ where
             }
         }
         Ok(Self {
-            name: raw.name,
+            name,
             description: raw.description,
             seed: raw.seed,
             source: text.to_string(),
@@ -370,21 +416,36 @@ impl Shard {
     /// [`ReportError::Shard`] unless `count >= 1` and `index < count`.
     pub fn new(index: usize, count: usize) -> Result<Self, ReportError> {
         if count == 0 || index >= count {
-            return Err(ReportError::Shard { index, count });
+            return Err(ReportError::Shard {
+                spec: format!("{index}/{count}"),
+            });
         }
         Ok(Self { index, count })
     }
 
-    /// Parse `i/n` (0-based i).
+    /// Parse `i/n`: two whole numbers with `0 <= i < n` (0-based i), spaces around them
+    /// allowed.
     ///
     /// # Errors
-    /// [`ReportError::Shard`] for out-of-range numbers; `None`-like text gives index and count
-    /// 0.
+    /// [`ReportError::Shard`], quoting `text`, when it is not of that form: no `/`, a part
+    /// that is not a whole number (or too large for one), `n = 0` or `i >= n`.
     pub fn parse(text: &str) -> Result<Self, ReportError> {
-        let (index, count) = text.split_once('/').unwrap_or((text, ""));
-        let index = index.trim().parse().unwrap_or(usize::MAX);
-        let count = count.trim().parse().unwrap_or(0);
-        Self::new(index, count)
+        let bad = || ReportError::Shard {
+            spec: text.to_string(),
+        };
+        let (index, count) = text.split_once('/').ok_or_else(bad)?;
+        let number = |part: &str| -> Result<usize, ReportError> {
+            let part = part.trim();
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            part.parse().map_err(|_| bad())
+        };
+        let (index, count) = (number(index)?, number(count)?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
     }
 
     /// True when the cell with grid index `cell_index` belongs to this shard.

@@ -7,14 +7,19 @@
 //! library's estimate; tests wire it to cheap closures.
 //!
 //! - [`experiment`]: the TOML schema, validation with line numbers, grid expansion;
+//! - [`plan`]: the checks made before expansion (plain-file-name names, the cell limit, the
+//!   memory plan);
 //! - [`cell`]: cell identity and per-cell seeds, the manifest, the result line;
 //! - [`store`]: the output directory, atomic writes, torn-line recovery;
+//! - [`lock`]: one sweep at a time per output directory;
 //! - [`run`]: [`run_sweep`] with worker threads and shards;
 //! - [`merge`](mod@merge): combine shard directories.
 
 pub mod cell;
 pub mod experiment;
+pub mod lock;
 pub mod merge;
+pub mod plan;
 pub mod run;
 pub mod store;
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::error::ReportError;
 use crate::sweep::cell::{Cell, CellResult};
 use crate::sweep::experiment::{Experiment, Shard};
+use crate::sweep::lock::DirLock;
 use crate::sweep::store::{ResultStore, SummaryRows};
 
 /// How to run a sweep.
@@ -44,6 +45,8 @@ pub enum SweepEvent {
         shard: usize,
         /// Cells of this shard already finished by an earlier run (skipped).
         finished: usize,
+        /// Things worth telling the user before the run (a stale lock taken over).
+        notes: Vec<String>,
     },
     /// A cell finished and was saved.
     CellFinished {
@@ -76,6 +79,9 @@ pub struct SweepSummary {
     pub failed: Vec<(usize, String, String)>,
     /// Result lines of cells no longer in the grid (kept, not reported).
     pub stale: usize,
+    /// Things worth telling the user (a stale lock of a sweep that was killed, taken over);
+    /// also sent with [`SweepEvent::Started`].
+    pub notes: Vec<String>,
 }
 
 impl SweepSummary {
@@ -111,14 +117,19 @@ fn readable_back<R: Serialize + DeserializeOwned>(result: &CellResult<R>) -> Res
 /// Run every unfinished cell of `experiment` in this shard, saving each into `dir` as it
 /// finishes (see [`store`](crate::sweep::store) for the guarantees).
 ///
+/// The run holds `dir`'s lock from start to end (see [`lock`](crate::sweep::lock)): a second
+/// sweep on the same directory is refused while this one runs, and a lock left by a sweep
+/// that was killed is taken over with a note in [`SweepSummary::notes`].
+///
 /// `runner` computes one cell; it is called from `options.jobs` threads at once and must give
 /// the same record for the same cell whatever the thread (use `cell.seed`). A runner error is
 /// reported through `events` and in the summary, and the other cells go on; re-running the
 /// sweep retries the failed cells.
 ///
 /// # Errors
-/// What [`ResultStore::open`] and [`ResultStore::append`] return (a failure to save is fatal,
-/// so that no work is silently lost).
+/// [`ReportError::Locked`] when another sweep holds `dir`, and what [`ResultStore::open`] and
+/// [`ResultStore::append`] return (a failure to save is fatal, so that no work is silently
+/// lost).
 pub fn run_sweep<T, S, P, R, E>(
     dir: &Path,
     experiment: &Experiment<T, S, P>,
@@ -132,6 +143,9 @@ where
     R: Serialize + DeserializeOwned + SummaryRows + Send,
     E: Display,
 {
+    // Held until this function returns, whatever it returns; dropping it removes the file.
+    let lock = DirLock::acquire(dir)?;
+    let notes: Vec<String> = lock.note().map(str::to_string).into_iter().collect();
     let store = ResultStore::<R>::open(dir, &experiment.manifest())?;
     let in_shard: Vec<&Cell<T, S>> = experiment
         .cells
@@ -149,6 +163,7 @@ where
         grid: experiment.cells.len(),
         shard: in_shard.len(),
         finished: skipped,
+        notes: notes.clone(),
     });
 
     let store = Mutex::new(store);
@@ -221,12 +236,15 @@ where
     }
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort();
-    Ok(SweepSummary {
+    let summary = Ok(SweepSummary {
         grid: experiment.cells.len(),
         shard: in_shard.len(),
         skipped,
         ran: ran.into_inner(),
         failed,
         stale,
-    })
+        notes,
+    });
+    drop(lock);
+    summary
 }

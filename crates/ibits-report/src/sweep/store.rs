@@ -4,6 +4,7 @@
 //! DIR/experiment.json   the manifest: experiment file and every cell's id and seed
 //! DIR/results.jsonl     one line per finished cell (CellResult), in completion order
 //! DIR/summary.csv       one row per (cell, target), in grid order, rewritten after each cell
+//! DIR/sweep.lock        while a sweep runs: its pid and start time (see the lock module)
 //! ```
 //!
 //! # Why append-only JSON Lines
@@ -17,7 +18,9 @@
 //! temporary file in the same directory, `fsync`, `rename`, then `fsync` of the directory —
 //! a reader sees the old file or the new one, never a mix.
 //!
-//! One directory belongs to one sweep process at a time; shards on several machines write to
+//! One directory belongs to one sweep process at a time ([`run_sweep`](crate::sweep::run_sweep)
+//! holds its [`lock`](crate::sweep::lock) and refuses a second one); shards on several
+//! machines write to
 //! separate directories and are combined with [`merge`](fn@crate::sweep::merge).
 
 use std::collections::BTreeMap;

@@ -34,7 +34,7 @@ pub fn cell_record(
             eps_rule: t.eps_rule.clone(),
             exact_bits: t.exact.as_ref().and_then(|x| finite(x.bits)),
             exact_method: t.exact.as_ref().map(|x| x.method.name().to_string()),
-            ruben_bits: t.exact.as_ref().and_then(|x| x.ruben_bits).and_then(finite),
+            ruben_bits: t.exact.and_then(|x| x.ruben_bits).and_then(finite),
             chernoff_bits: t.exact.as_ref().and_then(|x| finite(x.chernoff_bits)),
             exact_bits_jitter_10x: t.exact_bits_jitter_10x.and_then(finite),
             fitted: t
