@@ -3,12 +3,12 @@
 //! library's ([`TaskOptions`], [`KernelOptions`], [`MlpSettings`], [`EstimateOptions`]), so a
 //! flag and the experiment-file key of the same name always mean the same thing.
 
-use ibits::data::{SubsetRule, Task, TaskOptions};
+use ibits::data::{Task, TaskOptions};
 use ibits::kernels::KernelError;
 use ibits::nn::{Activation, InitName, Precision};
 use ibits::{EstimateOptions, KernelOptions, MlpSettings, Space, Target};
 
-use crate::commands::data::{ManifoldArg, SubsetArg, TeacherArg};
+use crate::commands::data::SubsetArg;
 use crate::output::usage;
 
 /// Task flags.
@@ -61,11 +61,7 @@ impl TaskArgs {
     /// The library's task options these flags describe.
     pub fn options(&self) -> TaskOptions {
         let mut o = TaskOptions::new(self.task.clone()).with_sizes(self.n_train, self.n_test);
-        o.subset = self.subset.map(|s| match s {
-            SubsetArg::First => SubsetRule::First,
-            SubsetArg::Random => SubsetRule::Random,
-            SubsetArg::Stratified => SubsetRule::Stratified,
-        });
+        o.subset = self.subset.map(Into::into);
         o.subset_seed = self.subset_seed;
         o.classes = self.classes.clone();
         o.data_seed = self.data_seed;
@@ -73,26 +69,21 @@ impl TaskArgs {
         o.ambient_dim = self.ambient_dim;
         o.outputs = self.outputs;
         o.noise = self.noise;
-        let s = &self.shape;
-        o.manifold = s.manifold.map(|m| match m {
-            ManifoldArg::Linear => ibits::data::ManifoldKind::Linear,
-            ManifoldArg::Curved => ibits::data::ManifoldKind::Curved,
-        });
-        o.curvature = s.curvature;
-        o.teacher = s.teacher.map(|t| match t {
-            TeacherArg::Network => ibits::data::TeacherKind::Network,
-            TeacherArg::Fourier => ibits::data::TeacherKind::Fourier,
-        });
-        o.teacher_size = s.teacher_size;
-        o.teacher_frequency = s.teacher_frequency;
+        self.shape.apply(&mut o);
         o
     }
 
     /// Load the task: bad names, options and sizes are usage errors (exit 2), unreadable or
     /// corrupt files failures (exit 1).
     pub fn load(&self) -> anyhow::Result<Task> {
+        self.load_within(None)
+    }
+
+    /// As [`TaskArgs::load`], planning a synthetic task against `max_memory` bytes (`None`:
+    /// MemAvailable).
+    pub fn load_within(&self, max_memory: Option<u64>) -> anyhow::Result<Task> {
         use ibits::data::DataError;
-        self.options().load().map_err(|e| match e {
+        self.options().load_within(max_memory).map_err(|e| match e {
             DataError::SubsetTooLarge { .. }
             | DataError::UnknownDataset { .. }
             | DataError::BadSource { .. }

@@ -245,7 +245,6 @@ fn bad_input_is_a_usage_error() {
         "0.1",
         &["empty.csv", "no loss values"],
     );
-    expect_usage_error("missing.csv", None, "0.1", &["missing.csv", "cannot read"]);
     expect_usage_error(
         "garbage.npy",
         Some("not an npy file"),
@@ -255,4 +254,42 @@ fn bad_input_is_a_usage_error() {
     expect_usage_error("ok.csv", Some(&ten), "0", &["--target", "> 0"]);
     expect_usage_error("ok.csv", Some(&ten), "-1", &["--target"]);
     expect_usage_error("l.json", Some("[1]"), "0.1", &["unsupported"]);
+}
+
+/// Run `ibits fit` on the file at `path`; expect exit code 1 (the flags are fine, the data
+/// are not), nothing on stdout and a message containing every one of `needles`.
+fn expect_failure(path: &Path, needles: &[&str]) {
+    let output = ibits()
+        .args(["fit", "--losses"])
+        .arg(path)
+        .args(["--target", "0.1", "--bootstrap", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{path:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{path:?}: stdout not empty");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{path:?}: {stderr:?} lacks {needle:?}"
+        );
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+// docs/cli.md: exit 1 when the command ran and failed on its data or on I/O, 2 for usage.
+// A file that cannot be read (missing, or a directory), and a CSV whose values are all one
+// value (nothing to fit), are failures of the data, not of the flags.
+#[test]
+fn unreadable_file_and_one_valued_csv_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.csv");
+    expect_failure(&missing, &["missing.csv", "cannot read"]);
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    expect_failure(&folder, &["folder.csv", "cannot read"]);
+    let same = dir.path().join("same.csv");
+    let text: String = (0..20).map(|_| "0.25\n").collect();
+    std::fs::write(&same, format!("loss\n{text}")).unwrap();
+    expect_failure(&same, &["same.csv", "all 20 loss samples equal 0.25"]);
 }

@@ -58,6 +58,7 @@
 //! form would be negative there. [`Bound::regime`] says which case applies.
 
 mod from_data;
+mod report;
 
 use std::f64::consts::{LN_10, LN_2, PI};
 use std::fmt;
@@ -72,6 +73,7 @@ pub use from_data::{
     class_separation, intrinsic_dimension_mle, max_norm, measure_task, DataOptions,
     DimensionEstimate, SeparationEstimate, TaskMeasurements,
 };
+pub use report::{BoundDraft, BoundReport, MeasuredTask, Quantity, Sources, METHOD, REFERENCE};
 
 /// The paper's quantities as given, before validation: fill it in (or take one from
 /// [`BoundInputs::quantities`]), change what you need, and validate with [`BoundInputs::new`].

@@ -60,6 +60,7 @@ pub mod models;
 pub mod report;
 pub mod space;
 pub mod target;
+pub mod text;
 pub mod warning;
 
 /// Tasks and data (the ibits-data crate).

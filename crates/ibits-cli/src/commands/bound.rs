@@ -7,16 +7,13 @@
 //! ```
 //! with the quantities documented in `ibits::bound`.
 
-use std::fmt::Write as _;
-
 use anyhow::Context;
 use ibits::bound::{
-    bound_bits, class_separation, intrinsic_dimension_mle, max_norm, Bound, BoundInputs,
-    BoundQuantities, DataOptions, DimensionEstimate, Preset, Regime, SeparationEstimate,
+    class_separation, intrinsic_dimension_mle, BoundDraft, BoundReport, DataOptions, Preset,
+    Quantity, Sources,
 };
 use ibits::Error;
-use ibits_data::{load_task, DataError, Task, TaskKind};
-use serde::Serialize;
+use ibits_data::TaskKind;
 
 use super::data::TaskOptions;
 use crate::output::{print_json, print_text, usage};
@@ -151,52 +148,17 @@ pub struct Measuring {
     pub seed: Option<u64>,
 }
 
-/// Where each quantity came from.
-#[derive(Debug, Clone, Default, Serialize)]
-struct Sources {
-    train_points: String,
-    intrinsic_dim: String,
-    radius: String,
-    separation: String,
-    target_error: String,
-    output_dim: String,
-    discrete_states: String,
-    output_bound: String,
-}
-
-/// What was measured on the task.
-#[derive(Debug, Serialize)]
-struct Measured {
-    name: String,
-    description: String,
-    warnings: Vec<String>,
-    options: DataOptions,
-    dimension: Option<DimensionEstimate>,
-    separation: Option<SeparationEstimate>,
-}
-
-/// What `--json` prints.
-#[derive(Debug, Serialize)]
-struct BoundReport {
-    unit: &'static str,
-    method: &'static str,
-    reference: &'static str,
-    /// "preset mnist", "task mnist" or "flags".
-    computed_from: String,
-    preset: Option<Preset>,
-    /// The paper's value for the preset (when no quantity was overridden).
-    published_bits: Option<f64>,
-    sources: Sources,
-    task: Option<Measured>,
-    #[serde(flatten)]
-    bound: Bound,
-    warnings: Vec<String>,
-}
-
-const METHOD: &str = "icml2023_bound";
-const REFERENCE: &str =
-    "Boopathy, Liu, Hwang, Ge, Mohammedsaleh & Fiete, \"Model-agnostic Measure \
-                         of Generalization Difficulty\", ICML 2023, arXiv:2305.01034";
+/// The quantity each flag sets, in the order flags are applied.
+const FLAGS: [(Quantity, &str); 8] = [
+    (Quantity::TrainPoints, "--train-points"),
+    (Quantity::IntrinsicDim, "--manifold-dim"),
+    (Quantity::Radius, "--radius"),
+    (Quantity::Separation, "--separation"),
+    (Quantity::TargetError, "--eps"),
+    (Quantity::OutputDim, "--output-dim"),
+    (Quantity::DiscreteStates, "--discrete-states"),
+    (Quantity::OutputBound, "--output-bound"),
+];
 
 /// The flag that sets a quantity named in an `Error::BoundInput`.
 fn flag_of(quantity: &str) -> &'static str {
@@ -224,43 +186,20 @@ fn bound_error(e: Error) -> anyhow::Error {
     }
 }
 
-impl Sources {
-    /// The source of the quantity a flag sets.
-    fn of_flag(&self, flag: &str) -> &str {
-        match flag {
-            "--train-points" => &self.train_points,
-            "--manifold-dim" => &self.intrinsic_dim,
-            "--radius" => &self.radius,
-            "--separation" => &self.separation,
-            "--eps" => &self.target_error,
-            "--output-dim" => &self.output_dim,
-            "--discrete-states" => &self.discrete_states,
-            "--output-bound" => &self.output_bound,
-            _ => "",
-        }
-    }
-}
-
 /// An out-of-range input: a usage error (2) when it came from a flag or preset, a failure (1)
 /// when it was measured on the data.
 fn input_error(e: Error, sources: &Sources) -> anyhow::Error {
     if let Error::BoundInput { quantity, .. } = &e {
         let flag = flag_of(quantity);
-        if sources.of_flag(flag).starts_with("measured") {
+        let measured = FLAGS
+            .iter()
+            .find(|(_, f)| *f == flag)
+            .is_some_and(|(q, _)| sources.get(*q).starts_with("measured"));
+        if measured {
             return anyhow::anyhow!("{e} (measured on the task; give it with {flag})");
         }
     }
     bound_error(e)
-}
-
-fn data_error(e: DataError) -> anyhow::Error {
-    match e {
-        DataError::UnknownDataset { .. }
-        | DataError::BadSource { .. }
-        | DataError::InvalidParameter { .. }
-        | DataError::SubsetTooLarge { .. } => usage(e.to_string()),
-        other => anyhow::Error::new(other),
-    }
 }
 
 impl Measuring {
@@ -281,114 +220,63 @@ impl Measuring {
             separation_floor: self.separation_floor.unwrap_or(d.separation_floor),
             seed: self.seed.unwrap_or(d.seed),
         };
-        if options.neighbours < 2 {
-            return Err(usage(format!(
-                "--neighbours must be >= 2, got {}",
-                options.neighbours
-            )));
-        }
-        if options.dimension_queries == 0 {
-            return Err(usage("--dim-queries must be >= 1, got 0"));
-        }
-        if options.separation_points < 2 {
-            return Err(usage(format!(
-                "--separation-points must be >= 2, got {}",
-                options.separation_points
-            )));
-        }
         let floor = options.separation_floor;
-        if !(floor.is_finite() && floor >= 0.0) {
-            return Err(usage(format!(
-                "--separation-floor must be finite and >= 0, got {floor}"
-            )));
-        }
-        Ok(options)
+        let problem = if options.neighbours < 2 {
+            format!("--neighbours must be >= 2, got {}", options.neighbours)
+        } else if options.dimension_queries == 0 {
+            "--dim-queries must be >= 1, got 0".to_string()
+        } else if options.separation_points < 2 {
+            let points = options.separation_points;
+            format!("--separation-points must be >= 2, got {points}")
+        } else if !(floor.is_finite() && floor >= 0.0) {
+            format!("--separation-floor must be finite and >= 0, got {floor}")
+        } else {
+            return Ok(options);
+        };
+        Err(usage(problem))
     }
 }
 
 impl BoundArgs {
-    /// Apply the quantity flags to `q`, recording their sources.
-    fn apply_flags(&self, q: &mut BoundQuantities, sources: &mut Sources) -> anyhow::Result<()> {
-        let set = |slot: &mut f64, src: &mut String, value: Option<f64>, flag: &str| {
-            if let Some(v) = value {
-                *slot = v;
-                *src = flag.to_string();
-            }
-        };
-        set(
-            &mut q.train_points,
-            &mut sources.train_points,
-            self.paper.train_points,
-            "--train-points",
-        );
-        set(
-            &mut q.intrinsic_dim,
-            &mut sources.intrinsic_dim,
-            self.paper.manifold_dim,
-            "--manifold-dim",
-        );
-        set(
-            &mut q.radius,
-            &mut sources.radius,
-            self.paper.radius,
-            "--radius",
-        );
-        set(
-            &mut q.separation,
-            &mut sources.separation,
-            self.paper.separation,
-            "--separation",
-        );
-        set(
-            &mut q.target_error,
-            &mut sources.target_error,
+    /// The value each quantity flag gives.
+    fn flag_values(&self) -> [Option<f64>; 8] {
+        let p = &self.paper;
+        [
+            p.train_points,
+            p.manifold_dim,
+            p.radius,
+            p.separation,
             self.eps,
-            "--eps",
-        );
+            p.output_dim,
+            p.discrete_states,
+            p.output_bound,
+        ]
+    }
+
+    /// Apply the quantity flags to the draft, recording their sources; --num-classes sets D
+    /// and P before --output-dim and --discrete-states replace them.
+    fn apply_flags(&self, draft: &mut BoundDraft) -> anyhow::Result<()> {
+        let values = self.flag_values();
+        for ((q, flag), value) in FLAGS.iter().zip(values).take(5) {
+            if let Some(v) = value {
+                draft.set(*q, v, *flag);
+            }
+        }
         if let Some(c) = self.paper.num_classes {
             if !(c.is_finite() && c >= 2.0) {
                 return Err(usage(format!(
                     "--num-classes must be a finite number >= 2, got {c}"
                 )));
             }
-            q.output_dim = c - 1.0;
-            q.discrete_states = c;
-            sources.output_dim = "--num-classes (C - 1)".to_string();
-            sources.discrete_states = "--num-classes (C)".to_string();
+            draft.set(Quantity::OutputDim, c - 1.0, "--num-classes (C - 1)");
+            draft.set(Quantity::DiscreteStates, c, "--num-classes (C)");
         }
-        set(
-            &mut q.output_dim,
-            &mut sources.output_dim,
-            self.paper.output_dim,
-            "--output-dim",
-        );
-        set(
-            &mut q.discrete_states,
-            &mut sources.discrete_states,
-            self.paper.discrete_states,
-            "--discrete-states",
-        );
-        set(
-            &mut q.output_bound,
-            &mut sources.output_bound,
-            self.paper.output_bound,
-            "--output-bound",
-        );
+        for ((q, flag), value) in FLAGS.iter().zip(values).skip(5) {
+            if let Some(v) = value {
+                draft.set(*q, v, *flag);
+            }
+        }
         Ok(())
-    }
-}
-
-fn all_sources(label: &str) -> Sources {
-    let s = label.to_string();
-    Sources {
-        train_points: s.clone(),
-        intrinsic_dim: s.clone(),
-        radius: s.clone(),
-        separation: s.clone(),
-        target_error: s.clone(),
-        output_dim: s.clone(),
-        discrete_states: s.clone(),
-        output_bound: s,
     }
 }
 
@@ -399,90 +287,28 @@ pub fn run(args: &BoundArgs) -> anyhow::Result<()> {
             "task and measuring options (--n-train, --subset, --neighbours, --seed, ...) need --task",
         ));
     }
-    let report = match (args.preset, &args.task) {
-        (Some(p), _) => from_preset(args, p.preset())?,
+    let mut draft = match (args.preset, &args.task) {
+        (Some(p), _) => BoundDraft::preset(p.preset()),
         (None, Some(task)) => from_task(args, task)?,
         (None, None) => from_flags(args)?,
     };
+    args.apply_flags(&mut draft)?;
+    let report: BoundReport = draft.finish().map_err(|e| input_error(e, &draft.sources))?;
     if args.json {
         print_json(&report)
     } else {
-        print_text(&render(&report))
+        print_text(&ibits::text::bound::bound(&report))
     }
 }
 
-fn finish(
-    args: &BoundArgs,
-    mut q: BoundQuantities,
-    mut sources: Sources,
-    computed_from: String,
-    preset: Option<Preset>,
-    task: Option<Measured>,
-    mut warnings: Vec<String>,
-) -> anyhow::Result<BoundReport> {
-    args.apply_flags(&mut q, &mut sources)?;
-    let inputs = BoundInputs::new(q).map_err(|e| input_error(e, &sources))?;
-    let bound = bound_bits(&inputs);
-    match bound.regime {
-        Regime::Informative if bound.bits == f64::INFINITY => warnings.push(
-            "the bound exceeds the largest f64 (1.8e308): `bits` is infinite, see log10_bits"
-                .to_string(),
-        ),
-        Regime::Informative => {}
-        Regime::DataDetermines => warnings.push(
-            "n D >= dim Theta: the training points determine the hypothesis, so the bound is 0 bits"
-                .to_string(),
-        ),
-        Regime::AllGeneralize => warnings.push(
-            "log2(B sqrt(D P) L_f W / eps) <= 0: every interpolating hypothesis is within the \
-             generalizing radius, so the bound is 0 bits"
-                .to_string(),
-        ),
-    }
-    let published_bits = preset
-        .filter(|p| inputs == p.inputs())
-        .map(Preset::published_bits);
-    Ok(BoundReport {
-        unit: "bits",
-        method: METHOD,
-        reference: REFERENCE,
-        computed_from,
-        preset,
-        published_bits,
-        sources,
-        task,
-        bound,
-        warnings,
-    })
-}
-
-fn from_preset(args: &BoundArgs, preset: Preset) -> anyhow::Result<BoundReport> {
-    let sources = all_sources(&format!("paper ({})", preset.title()));
-    let q = preset.inputs().quantities();
-    finish(
-        args,
-        q,
-        sources,
-        format!("preset {}", preset.name()),
-        Some(preset),
-        None,
-        Vec::new(),
-    )
-}
-
-fn from_flags(args: &BoundArgs) -> anyhow::Result<BoundReport> {
-    let mut missing = Vec::new();
-    for (value, flag) in [
-        (args.paper.train_points, "--train-points"),
-        (args.paper.manifold_dim, "--manifold-dim"),
-        (args.paper.radius, "--radius"),
-        (args.paper.separation, "--separation"),
-        (args.eps, "--eps"),
-    ] {
-        if value.is_none() {
-            missing.push(flag);
-        }
-    }
+fn from_flags(args: &BoundArgs) -> anyhow::Result<BoundDraft> {
+    let mut missing: Vec<&str> = FLAGS
+        .iter()
+        .zip(args.flag_values())
+        .take(5)
+        .filter(|(_, value)| value.is_none())
+        .map(|((_, flag), _)| *flag)
+        .collect();
     let classes_given = args.paper.num_classes.is_some()
         || (args.paper.output_dim.is_some() && args.paper.discrete_states.is_some());
     if !classes_given {
@@ -494,27 +320,13 @@ fn from_flags(args: &BoundArgs) -> anyhow::Result<BoundReport> {
             missing.join(", ")
         )));
     }
-    // Every quantity is replaced by its flag in `finish`; B defaults to 1.
-    let q = BoundQuantities::classification(f64::NAN, f64::NAN, f64::NAN, f64::NAN, 2.0, f64::NAN);
-    let mut sources = all_sources("flag");
-    sources.output_bound = "default".to_string();
-    finish(
-        args,
-        q,
-        sources,
-        "flags".to_string(),
-        None,
-        None,
-        Vec::new(),
-    )
+    // Every quantity is replaced by its flag in `apply_flags`; B defaults to 1.
+    Ok(BoundDraft::given())
 }
 
-fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
+fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundDraft> {
     let options = args.measuring.data_options()?;
-    let spec = args.options.spec(name)?;
-    let task: Task = load_task(&spec)
-        .map_err(data_error)
-        .with_context(|| format!("building task {name:?}"))?;
+    let task = args.options.load(name)?;
     let (classes, labels) = match (task.kind, task.labels_train.as_deref()) {
         (TaskKind::Classification { classes }, Some(labels)) => (classes, labels),
         _ => {
@@ -525,264 +337,40 @@ fn from_task(args: &BoundArgs, name: &str) -> anyhow::Result<BoundReport> {
         }
     };
     let x = task.x_train.view();
-    let measured = "measured".to_string();
-    let mut sources = all_sources("measured");
-    let mut warnings = Vec::new();
-    let dimension = if args.paper.manifold_dim.is_none() {
-        let est = intrinsic_dimension_mle(
-            x,
-            options.neighbours,
-            options.dimension_queries,
-            options.seed,
-        )
-        .map_err(bound_error)
-        .context("estimating the intrinsic dimension (or give --manifold-dim)")?;
-        if est.skipped_queries > 0 {
-            warnings.push(format!(
-                "{} of {} query points had fewer than {} distinct neighbours (duplicated inputs) \
-                 and were left out of the intrinsic-dimension estimate",
-                est.skipped_queries,
-                est.skipped_queries + est.queries,
-                est.neighbours
-            ));
-        }
-        Some(est)
-    } else {
-        None
+    let (k, queries, seed) = (options.neighbours, options.dimension_queries, options.seed);
+    let dimension = match args.paper.manifold_dim {
+        Some(_) => None,
+        None => Some(
+            intrinsic_dimension_mle(x, k, queries, seed)
+                .map_err(bound_error)
+                .context("estimating the intrinsic dimension (or give --manifold-dim)")?,
+        ),
     };
-    let separation = if args.paper.separation.is_none() {
-        let sep = class_separation(
-            x,
-            labels,
-            options.separation_points,
-            options.separation_floor,
-            options.seed,
-        )
-        .map_err(bound_error)
-        .context("measuring the class separation delta (or give --separation)")?;
-        if !sep.exhaustive {
-            warnings.push(format!(
-                "delta is the smallest different-class distance among {} of the {} training inputs; \
-                 a subset overestimates delta and so underestimates the bound (raise \
-                 --separation-points)",
-                sep.points,
-                task.n_train()
-            ));
-        }
-        Some(sep)
-    } else {
-        None
+    let (points, floor) = (options.separation_points, options.separation_floor);
+    let separation = match args.paper.separation {
+        Some(_) => None,
+        None => Some(
+            class_separation(x, labels, points, floor, seed)
+                .map_err(bound_error)
+                .context("measuring the class separation delta (or give --separation)")?,
+        ),
     };
-    let radius = if args.paper.radius.is_none() {
-        max_norm(x)
-    } else {
-        f64::NAN
-    };
-    let q = BoundQuantities::classification(
-        task.n_train() as f64,
-        dimension.map_or(f64::NAN, |d| d.rounded),
-        radius,
-        separation.map_or(f64::NAN, |s| s.separation),
-        classes as f64,
-        DEFAULT_TASK_EPS,
-    );
-    sources.target_error = "default".to_string();
-    sources.output_bound = "default".to_string();
-    sources.output_dim = format!("{measured} (classes - 1)");
-    sources.discrete_states = format!("{measured} (classes)");
-    warnings.extend(task.warnings.iter().cloned());
-    let info = Measured {
-        name: task.name.clone(),
-        description: task.description.clone(),
-        warnings: task.warnings.clone(),
+    let measure_radius = args.paper.radius.is_none();
+    Ok(BoundDraft::measured(
+        name,
+        &task,
+        classes,
         options,
         dimension,
         separation,
-    };
-    finish(
-        args,
-        q,
-        sources,
-        format!("task {name}"),
-        None,
-        Some(info),
-        warnings,
-    )
-}
-
-/// `x` with 4 significant digits from its log10 (works beyond f64): "1.485e16".
-fn sci_from_log10(log10: f64) -> String {
-    if !log10.is_finite() {
-        return if log10 == f64::NEG_INFINITY {
-            "0".to_string()
-        } else {
-            "not finite".to_string()
-        };
-    }
-    let mut exponent = log10.floor();
-    let mut mantissa = 10f64.powf(log10 - exponent);
-    if format!("{mantissa:.3}").starts_with("10") {
-        mantissa /= 10.0;
-        exponent += 1.0;
-    }
-    format!("{mantissa:.3}e{exponent}")
-}
-
-fn num(x: f64) -> String {
-    if x == 0.0 || (1e-3..1e6).contains(&x.abs()) {
-        let s = format!("{x:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    } else {
-        format!("{x:.6e}")
-    }
-}
-
-fn render(r: &BoundReport) -> String {
-    let b = &r.bound;
-    let i = &b.inputs;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "ICML 2023 upper bound on inductive bias complexity (Boopathy et al., arXiv:2305.01034)"
-    );
-    if b.bits == 0.0 {
-        let _ = write!(out, "  bound        0 bits");
-    } else {
-        let _ = write!(
-            out,
-            "  bound        {} bits  (log10 {:.4})",
-            sci_from_log10(b.log10_bits),
-            b.log10_bits
-        );
-    }
-    match r.published_bits {
-        Some(p) => {
-            let _ = writeln!(out, "; published {} bits", sci_from_log10(p.log10()));
-        }
-        None => {
-            let _ = writeln!(out);
-        }
-    }
-    let _ = writeln!(out, "computed from {}:", r.computed_from);
-    if let Some(t) = &r.task {
-        let _ = writeln!(out, "  task         {}", t.description);
-    }
-    let s = &r.sources;
-    let rows: [(&str, &str, f64, &str); 8] = [
-        ("n", "training points", i.train_points(), &s.train_points),
-        (
-            "m",
-            "intrinsic dimension",
-            i.intrinsic_dim(),
-            &s.intrinsic_dim,
-        ),
-        (
-            "R",
-            "largest input norm (input units)",
-            i.radius(),
-            &s.radius,
-        ),
-        (
-            "delta",
-            "class separation (input units)",
-            i.separation(),
-            &s.separation,
-        ),
-        (
-            "eps",
-            "target error rate",
-            i.target_error(),
-            &s.target_error,
-        ),
-        ("D", "output dimension", i.output_dim(), &s.output_dim),
-        (
-            "P",
-            "discrete states",
-            i.discrete_states(),
-            &s.discrete_states,
-        ),
-        ("B", "output bound", i.output_bound(), &s.output_bound),
-    ];
-    for (symbol, name, value, source) in rows {
-        let _ = writeln!(out, "  {symbol:<6} {name:<33} {:<13} {source}", num(value));
-    }
-    if let Some(t) = &r.task {
-        if let Some(d) = &t.dimension {
-            let _ = writeln!(
-                out,
-                "  m: MLE {:.3} from k = {} neighbours of {} query points (rounded)",
-                d.estimate, d.neighbours, d.queries
-            );
-        }
-        if let Some(sep) = &t.separation {
-            let _ = writeln!(
-                out,
-                "  delta: rows {} and {}, among {} training inputs{}",
-                sep.pair.0,
-                sep.pair.1,
-                sep.points,
-                if sep.exhaustive {
-                    " (all)"
-                } else {
-                    " (a subset)"
-                }
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "formula: bits <= (2 D P E - n D) * log2(B sqrt(D P) L_f W / eps)"
-    );
-    let _ = writeln!(
-        out,
-        "  M = 2 pi R / delta            {}",
-        num(b.max_frequency)
-    );
-    let _ = writeln!(out, "  K (largest degree)            {}", num(b.max_degree));
-    let _ = writeln!(
-        out,
-        "  E (eigenfunctions)            {}",
-        sci_from_log10(b.log10_eigenfunctions)
-    );
-    let _ = writeln!(
-        out,
-        "  dim Theta = 2 D P E           {}",
-        sci_from_log10(b.log10_hypothesis_dim)
-    );
-    let _ = writeln!(
-        out,
-        "  dim Theta_q = dim Theta - nD  {}",
-        sci_from_log10(b.log10_interpolating_dim)
-    );
-    let _ = writeln!(
-        out,
-        "  W (Wasserstein bound)         {}",
-        num(b.wasserstein)
-    );
-    let _ = writeln!(out, "  L_f = K sqrt(D) / R           {}", num(b.lipschitz));
-    let _ = writeln!(
-        out,
-        "  bits per dimension            {}",
-        num(b.bits_per_dimension)
-    );
-    for w in &r.warnings {
-        let _ = writeln!(out, "warning: {w}");
-    }
-    out
+        measure_radius,
+        DEFAULT_TASK_EPS,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scientific_notation_from_log10() {
-        assert_eq!(sci_from_log10(1.485e16f64.log10()), "1.485e16");
-        assert_eq!(sci_from_log10(588.745407194), "5.564e588");
-        assert_eq!(sci_from_log10(2.99999999), "1.000e3");
-        assert_eq!(sci_from_log10(f64::NEG_INFINITY), "0");
-    }
 
     #[test]
     fn every_quantity_names_its_flag() {

@@ -8,10 +8,8 @@
 //! `ibits estimate` alone runs the GP on vendored MNIST (n = 1000, N = 500, RBF kernel with the
 //! median-distance bandwidth, eps = 0.5 x the mean error).
 
-use std::fmt::Write as _;
-
-use ibits::gp_space::GpStage;
-use ibits::{Details, Estimate, GpEstimate, Progress, Task};
+use ibits::text::{self, TaskInfo};
+use ibits::{Estimate, Progress};
 use serde::Serialize;
 
 use crate::args::{RunArgs, SpaceArgs, TaskArgs};
@@ -36,24 +34,6 @@ pub struct EstimateArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-/// The task as reported.
-#[derive(Debug, Serialize)]
-pub(crate) struct TaskInfo {
-    pub name: String,
-    pub description: String,
-    pub warnings: Vec<String>,
-}
-
-impl TaskInfo {
-    pub(crate) fn of(task: &Task) -> Self {
-        Self {
-            name: task.name.clone(),
-            description: task.description.clone(),
-            warnings: task.warnings.clone(),
-        }
-    }
 }
 
 /// What `--json` prints: the task's description and the estimate.
@@ -89,7 +69,7 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
     };
     let result = space.estimate_with_progress(&task, &targets, &options, &mut |p| match p {
         Progress::Stage(stage) => {
-            bar.set_message(stage_name(stage));
+            bar.set_message(text::estimate::stage_name(stage));
             bar.inc(1);
         }
         Progress::Trained { done, total } => {
@@ -107,150 +87,7 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
             estimate: &estimate,
         });
     }
-    let text = match &estimate.details {
-        Details::Gp(gp) => render(&info, gp),
-        Details::Mlp(mlp) => super::estimate_mlp::render(&info, mlp),
-    };
-    print_text(&text)
-}
-
-fn stage_name(stage: GpStage) -> &'static str {
-    match stage {
-        GpStage::Kernel => "kernel blocks",
-        GpStage::Posterior => "Cholesky and posterior",
-        GpStage::Spectrum => "eigenvalues of Sigma",
-        GpStage::ExactLaw => "exact law",
-        GpStage::JitterCheck => "10x-jitter check",
-        GpStage::Sampling => "posterior samples",
-        GpStage::Fitting => "fitting the paper's law",
-        _ => "working",
-    }
-}
-
-fn bits_or_bound(b: f64) -> String {
-    if b.is_finite() {
-        format!("{b:.4}")
-    } else {
-        "inf".to_string()
-    }
-}
-
-/// The human-readable summary.
-pub(crate) fn render(task: &TaskInfo, e: &GpEstimate) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Inductive bias of a GP hypothesis space (unit: bits = -log2 P[test error <= eps])"
-    );
-    let _ = writeln!(
-        s,
-        "  task        {}: n = {} train, N = {} test, k = {} outputs, d = {} inputs",
-        task.name, e.n_train, e.n_test, e.outputs, e.input_dim
-    );
-    let _ = writeln!(s, "  kernel      {}", e.kernel_description);
-    if let Some(rule) = &e.kernel_rule {
-        let _ = writeln!(s, "              (bandwidth = {rule})");
-    }
-    let _ = writeln!(
-        s,
-        "  posterior   jitter {:.3e} ({:.1e} x mean diagonal), {} eigenvalues clipped ({:.2e} of trace)",
-        e.jitter, e.jitter_relative, e.clipped_eigenvalues, e.clipped_mass_relative
-    );
-    let _ = writeln!(
-        s,
-        "  mean error  {:.6} over the space; {:.6} for the posterior mean (MSE over N*k entries)",
-        e.mean_error, e.posterior_mean_error
-    );
-    for t in &e.targets {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "eps = {:.6} ({})", t.eps, t.eps_rule);
-        let x = &t.exact;
-        let ruben = match x.ruben_bits {
-            Some(r) => format!("Ruben {}", bits_or_bound(r)),
-            None => "Ruben's series did not converge".to_string(),
-        };
-        let _ = writeln!(
-            s,
-            "  exact law      {} bits  [{}; saddlepoint {}; {}; Chernoff bound {}]",
-            bits_or_bound(x.bits),
-            x.method.name(),
-            bits_or_bound(x.saddlepoint_bits),
-            ruben,
-            bits_or_bound(x.chernoff_bits)
-        );
-        if let Some(j) = t.exact_bits_jitter_10x {
-            let _ = writeln!(s, "  10x jitter     {} bits", bits_or_bound(j));
-        }
-        if let Some(f) = &t.fitted {
-            let interval = match f.interval_bits {
-                Some([lo, hi]) => format!(
-                    "  95% interval [{}, {}] ({})",
-                    bits_or_bound(lo),
-                    bits_or_bound(hi),
-                    f.interval_method
-                ),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                s,
-                "  paper's fit    {} bits{}",
-                bits_or_bound(f.bits),
-                interval
-            );
-            let _ = writeln!(
-                s,
-                "                 (the paper's code would report {:.4} nats{})",
-                f.paper_nats,
-                if f.paper_sankaran_fallback {
-                    ", via its Sankaran fallback"
-                } else {
-                    ""
-                }
-            );
-        }
-        if let Some(c) = &t.counted {
-            let k = c.proportion.successes;
-            let n = c.proportion.trials;
-            if k == 0 {
-                let _ = writeln!(
-                    s,
-                    "  counted        >= {} bits (0 of {n} samples <= eps)",
-                    bits_or_bound(c.interval_bits[0])
-                );
-            } else {
-                let _ = writeln!(
-                    s,
-                    "  counted        {} bits  ({k} of {n} samples <= eps; 95% [{}, {}])",
-                    bits_or_bound(c.bits),
-                    bits_or_bound(c.interval_bits[0]),
-                    bits_or_bound(c.interval_bits[1])
-                );
-            }
-        }
-    }
-    let _ = writeln!(s);
-    if let Some(sm) = &e.sampled {
-        let f = &sm.fitted_law;
-        let _ = writeln!(
-            s,
-            "paper's estimator: S = {} posterior samples (seed {}), mean {:.6}; fitted {:.4e} * chi'^2_{:.4}({:.4})",
-            sm.samples, sm.seed, sm.sample_mean_error, f.scale, f.dof, f.noncentrality
-        );
-    }
-    let t = &e.timing;
-    let _ = writeln!(
-        s,
-        "time {:.2} s on {} threads: kernel {:.2}, posterior {:.2}, spectrum {:.2}, law {:.2}, 10x jitter {:.2}, sampling {:.2}, fit {:.2}",
-        t.total_s, e.threads, t.kernel_s, t.posterior_s, t.spectrum_s, t.exact_law_s, t.jitter_check_s, t.sampling_s, t.fitting_s
-    );
-    for w in task
-        .warnings
-        .iter()
-        .chain(e.warnings.iter().map(|w| &w.message))
-    {
-        let _ = writeln!(s, "warning: {w}");
-    }
-    s
+    print_text(&text::estimate::estimate(&info, &estimate))
 }
 
 #[cfg(test)]

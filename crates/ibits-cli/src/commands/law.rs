@@ -6,13 +6,11 @@
 //! cases.json` (a JSON array of cases, answered in the same order; a malformed case gets an
 //! `error` field instead of stopping the batch).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
-use ibits_stats::{Gx2, Ncx2};
-use serde::{Deserialize, Serialize};
+use ibits::text::law::{evaluate, evaluate_cases, table, Answer, Case};
 
 use crate::output::{print_json, print_text, usage};
 
@@ -105,76 +103,6 @@ pub struct Gx2Args {
     pub x: Vec<f64>,
 }
 
-/// One case, as given on the command line or in a cases file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "law", rename_all = "lowercase", deny_unknown_fields)]
-enum Case {
-    Ncx2 {
-        df: f64,
-        nc: f64,
-        #[serde(default = "unit_scale")]
-        scale: f64,
-        x: f64,
-    },
-    Gx2 {
-        weights: Vec<f64>,
-        noncentralities: Vec<f64>,
-        #[serde(default)]
-        multiplicities: Option<Vec<f64>>,
-        x: f64,
-    },
-}
-
-fn unit_scale() -> f64 {
-    1.0
-}
-
-/// The answer for one case (the inputs echoed, then the results, or an error).
-#[derive(Debug, Clone, Default, Serialize)]
-struct Answer {
-    /// "ncx2" or "gx2" (or what the case said, for a malformed case).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    law: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    df: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    nc: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scale: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    weights: Option<Vec<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    noncentralities: Option<Vec<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    multiplicities: Option<Vec<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    x: Option<f64>,
-    /// ln P[X <= x], nats.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ln_cdf: Option<f64>,
-    /// -log2 P[X <= x], bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bits: Option<f64>,
-    /// How ln_cdf was computed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    method: Option<String>,
-    /// gx2: the Chernoff bound in bits, a lower bound on `bits`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    chernoff_bits: Option<f64>,
-    /// gx2: Ruben's series in bits, when it converged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ruben_bits: Option<f64>,
-    /// gx2: the saddlepoint value in bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    saddlepoint_bits: Option<f64>,
-    /// A malformed case: the raw input as given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input: Option<serde_json::Value>,
-    /// Why the case could not be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
 /// Run `ibits law`.
 pub fn run(args: &LawArgs) -> anyhow::Result<()> {
     match (&args.law, &args.input) {
@@ -229,14 +157,8 @@ fn run_batch(path: &Path, json: bool) -> anyhow::Result<()> {
             e.column()
         ))
     })?;
-    let serde_json::Value::Array(items) = document else {
-        return Err(usage(format!(
-            "{}: expected a JSON array of cases ([{{\"law\": \"ncx2\", ...}}, ...]), found {}",
-            path.display(),
-            json_kind(&document)
-        )));
-    };
-    let answers: Vec<Answer> = items.iter().map(evaluate_json).collect();
+    let answers =
+        evaluate_cases(&document).map_err(|e| usage(format!("{}: {e}", path.display())))?;
     render(&answers, json)?;
     let failed = answers.iter().filter(|a| a.error.is_some()).count();
     if failed > 0 {
@@ -249,205 +171,10 @@ fn run_batch(path: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-/// One case from the cases file: parsed and evaluated, or an answer carrying the error.
-fn evaluate_json(item: &serde_json::Value) -> Answer {
-    let failure = |error: String| Answer {
-        law: item.get("law").and_then(|l| l.as_str()).map(str::to_string),
-        input: Some(item.clone()),
-        error: Some(error),
-        ..Answer::default()
-    };
-    match Case::deserialize(item) {
-        Ok(case) => evaluate(&case).unwrap_or_else(failure),
-        Err(e) => failure(format!("malformed case: {e}")),
-    }
-}
-
-/// Evaluate one case; `Err` carries a one-line message naming the bad field.
-fn evaluate(case: &Case) -> Result<Answer, String> {
-    let x = case_x(case);
-    if !(x.is_finite() && x > 0.0) {
-        return Err(format!("x must be finite and > 0, got {x}"));
-    }
-    match case {
-        Case::Ncx2 { df, nc, scale, x } => {
-            let law = Ncx2::scaled(*df, *nc, *scale).map_err(|e| format!("ncx2: {e}"))?;
-            let ln_cdf = law.log_cdf(*x);
-            Ok(Answer {
-                law: Some("ncx2".into()),
-                df: Some(*df),
-                nc: Some(*nc),
-                scale: Some(*scale),
-                x: Some(*x),
-                ln_cdf: Some(ln_cdf),
-                bits: Some(to_bits(ln_cdf)),
-                method: Some("poisson-mixture".into()),
-                ..Answer::default()
-            })
-        }
-        Case::Gx2 {
-            weights,
-            noncentralities,
-            multiplicities,
-            x,
-        } => {
-            let ones;
-            let multiplicities = match multiplicities {
-                Some(m) => m.as_slice(),
-                None => {
-                    ones = vec![1.0; weights.len()];
-                    ones.as_slice()
-                }
-            };
-            let law = Gx2::new(weights, multiplicities, noncentralities, 0.0)
-                .map_err(|e| e.to_string())?;
-            let result = law.log_cdf(*x);
-            Ok(Answer {
-                law: Some("gx2".into()),
-                weights: Some(weights.clone()),
-                noncentralities: Some(noncentralities.clone()),
-                multiplicities: Some(multiplicities.to_vec()),
-                x: Some(*x),
-                ln_cdf: Some(result.ln_cdf),
-                bits: Some(result.bits()),
-                method: Some(result.method.name().into()),
-                chernoff_bits: Some(result.chernoff_bits()),
-                ruben_bits: result.ruben_bits(),
-                saddlepoint_bits: Some(result.saddlepoint_bits()),
-                ..Answer::default()
-            })
-        }
-    }
-}
-
-fn case_x(case: &Case) -> f64 {
-    match case {
-        Case::Ncx2 { x, .. } | Case::Gx2 { x, .. } => *x,
-    }
-}
-
-fn to_bits(ln_p: f64) -> f64 {
-    -ln_p / std::f64::consts::LN_2
-}
-
 fn render(answers: &[Answer], json: bool) -> anyhow::Result<()> {
     if json {
         print_json(answers)
     } else {
         print_text(&table(answers))
-    }
-}
-
-/// The human-readable table.
-fn table(answers: &[Answer]) -> String {
-    let header = [
-        "#",
-        "law",
-        "parameters",
-        "x",
-        "ln F (nats)",
-        "bits",
-        "method",
-        "Chernoff bits",
-        "Ruben bits",
-    ];
-    let mut rows: Vec<[String; 9]> = Vec::new();
-    let mut errors = String::new();
-    for (index, answer) in answers.iter().enumerate() {
-        if let Some(error) = &answer.error {
-            let _ = writeln!(errors, "case {index}: error: {error}");
-            continue;
-        }
-        rows.push([
-            index.to_string(),
-            answer.law.clone().unwrap_or_default(),
-            parameters(answer),
-            answer.x.map(number).unwrap_or_default(),
-            answer.ln_cdf.map(number).unwrap_or_default(),
-            answer.bits.map(number).unwrap_or_default(),
-            answer.method.clone().unwrap_or_default(),
-            answer.chernoff_bits.map(number).unwrap_or("-".into()),
-            answer.ruben_bits.map(number).unwrap_or("-".into()),
-        ]);
-    }
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::from(
-        "ln F = ln P[X <= x] in nats; bits = -log2 P[X <= x]; Chernoff bits is a lower bound on \
-         bits (gx2); Ruben bits is the certified series value when it converged (gx2).\n",
-    );
-    let line = |cells: &[String]| {
-        let mut text = String::new();
-        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-            let pad = width - cell.chars().count();
-            // Left-align text columns, right-align numbers.
-            if matches!(i, 1 | 2 | 6) {
-                let _ = write!(text, "{cell}{}  ", " ".repeat(pad));
-            } else {
-                let _ = write!(text, "{}{cell}  ", " ".repeat(pad));
-            }
-        }
-        text.trim_end().to_string() + "\n"
-    };
-    out += &line(&header.map(String::from));
-    for row in &rows {
-        out += &line(row);
-    }
-    out + &errors
-}
-
-fn parameters(answer: &Answer) -> String {
-    match answer.law.as_deref() {
-        Some("ncx2") => format!(
-            "df={} nc={} scale={}",
-            answer.df.map(number).unwrap_or_default(),
-            answer.nc.map(number).unwrap_or_default(),
-            answer.scale.map(number).unwrap_or_default()
-        ),
-        _ => {
-            let list = |values: &Option<Vec<f64>>| {
-                let values = values.as_deref().unwrap_or_default();
-                let shown: Vec<String> = values.iter().take(4).map(|&v| number(v)).collect();
-                let more = if values.len() > 4 { ", ..." } else { "" };
-                format!("[{}{more}]", shown.join(", "))
-            };
-            format!(
-                "{} terms w={} m={} d={}",
-                answer.weights.as_ref().map_or(0, Vec::len),
-                list(&answer.weights),
-                list(&answer.multiplicities),
-                list(&answer.noncentralities)
-            )
-        }
-    }
-}
-
-/// A number for the table: plain with up to 4 decimals in [1e-3, 1e7), scientific otherwise.
-fn number(value: f64) -> String {
-    if value == 0.0 {
-        "0".into()
-    } else if !value.is_finite() {
-        format!("{value}")
-    } else if (1e-3..1e7).contains(&value.abs()) {
-        let text = format!("{value:.4}");
-        let text = text.trim_end_matches('0').trim_end_matches('.');
-        text.to_string()
-    } else {
-        format!("{value:.4e}")
     }
 }

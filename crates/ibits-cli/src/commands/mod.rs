@@ -3,7 +3,6 @@
 pub mod bound;
 pub mod data;
 pub mod estimate;
-pub mod estimate_mlp;
 pub mod fit;
 pub mod law;
 pub mod merge;

@@ -11,23 +11,17 @@
 //! computed exactly for a GP space and by the fitted law for a trained-MLP space (with, for an
 //! MLP space, a second column for the matching NNGP space when the activation has one).
 
-use std::fmt::Write as _;
-
 use anyhow::Context;
 use ibits::gp_space::{GpOptions, KernelSpec};
 use ibits::mlp_space::{sample_mlp, MlpOptions};
-use ibits::models::{
-    bias_relative_to, nngp_of_sample, score_model, ModelClass, ModelScore, ReferenceSpace,
-    SpaceBias,
-};
+use ibits::models::{bias_relative_to, nngp_of_sample, score_model, ModelClass, ReferenceSpace};
 use ibits::nn::sample::architecture_seed;
 use ibits::nn::{MlpSettings, TrainTest};
 use ibits::stats::fit::FitConfig;
+use ibits::text::models::ModelsReport;
 use ibits::{EstimateOptions, Space};
-use serde::Serialize;
 
-use super::estimate::{EstimateArgs, TaskInfo};
-use super::estimate_mlp::bits_text;
+use super::estimate::EstimateArgs;
 use crate::args::{InitArg, SpaceArg};
 use crate::output::{print_json, print_text, progress_bar, usage};
 
@@ -68,24 +62,6 @@ pub struct ModelsArgs {
     /// For --space mlp: leave out the column relative to the matching NNGP space.
     #[arg(long)]
     pub no_nngp: bool,
-}
-
-/// What `--json` prints.
-#[derive(Debug, Serialize)]
-struct ModelsOutput {
-    task: TaskInfo,
-    n_train: usize,
-    n_test: usize,
-    outputs: usize,
-    input_dim: usize,
-    /// Unit of every `bits` field.
-    unit: &'static str,
-    /// Definition of the bits.
-    definition: &'static str,
-    seed: u64,
-    models: Vec<ModelScore>,
-    /// One entry per reference space; `provided[i]` belongs to `models[i]`.
-    spaces: Vec<SpaceBias>,
 }
 
 /// The model classes the flags ask for.
@@ -269,114 +245,11 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
     }
     bar.finish_and_clear();
 
-    let out = ModelsOutput {
-        task: TaskInfo::of(&task),
-        n_train: task.n_train(),
-        n_test: task.n_test(),
-        outputs: k,
-        input_dim: d,
-        unit: "bits",
-        definition: "I(eps_model) = -log2 P[e(h) <= eps_model], e = mean squared test error over N*k entries",
-        seed: run.seed,
-        models: scores,
-        spaces,
-    };
+    let out = ModelsReport::new(&task, run.seed, scores, spaces);
     if flags.json {
         print_json(&out)
     } else {
-        print_text(&render(&out))
+        print_text(&ibits::text::models::models(&out))
     }
     .context("writing the result")
-}
-
-fn interval_text(i: Option<[f64; 2]>) -> String {
-    match i {
-        Some([lo, hi]) => format!(" [{}, {}]", bits_text(lo), bits_text(hi)),
-        None => String::new(),
-    }
-}
-
-/// The table.
-fn render(o: &ModelsOutput) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Inductive bias provided by model classes (unit: bits = -log2 P[e(h) <= eps_model])"
-    );
-    let _ = writeln!(
-        s,
-        "  task   {}: n = {} train, N = {} test, k = {} outputs, d = {} inputs; errors are MSE over N*k entries",
-        o.task.name, o.n_train, o.n_test, o.outputs, o.input_dim
-    );
-    for (j, sp) in o.spaces.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "  space {}: {} (mean test error {:.6})",
-            (b'A' + j as u8) as char,
-            sp.space,
-            sp.mean_error
-        );
-    }
-    let _ = writeln!(s);
-    let width = o
-        .models
-        .iter()
-        .map(|m| m.model.len())
-        .max()
-        .unwrap_or(10)
-        .max(11);
-    let mut header = format!(
-        "{:<width$}  {:>10}  {:>10}",
-        "model class", "test error", "train err"
-    );
-    for j in 0..o.spaces.len() {
-        header.push_str(&format!(
-            "  {:>30}",
-            format!("bits vs {}", (b'A' + j as u8) as char)
-        ));
-    }
-    let _ = writeln!(s, "{header}");
-    for (i, m) in o.models.iter().enumerate() {
-        let mut line = format!(
-            "{:<width$}  {:>10.6}  {:>10.3e}",
-            m.model, m.test_error, m.train_error
-        );
-        for sp in &o.spaces {
-            let p = &sp.provided[i];
-            line.push_str(&format!(
-                "  {:>30}",
-                format!("{}{}", bits_text(p.bits), interval_text(p.interval_bits))
-            ));
-        }
-        let _ = writeln!(s, "{line}");
-    }
-    let _ = writeln!(s);
-    for (j, sp) in o.spaces.iter().enumerate() {
-        if let Some(p) = sp.provided.first() {
-            let _ = writeln!(
-                s,
-                "space {}: {}{}",
-                (b'A' + j as u8) as char,
-                p.method,
-                if p.interval_bits.is_some() {
-                    ", 95% interval (bootstrap joined with the delta method) in brackets"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-    for m in &o.models {
-        if let Some(n) = &m.note {
-            let _ = writeln!(s, "note: {}: {n}", m.model);
-        }
-    }
-    for w in o.task.warnings.iter().chain(
-        o.spaces
-            .iter()
-            .flat_map(|sp| sp.warnings.iter().map(|w| &w.message)),
-    ) {
-        let _ = writeln!(s, "warning: {w}");
-    }
-    s
 }

@@ -10,7 +10,9 @@ pub fn ibits() -> Command {
     c
 }
 
-/// Run `ibits ARGS`, require success, and parse its standard output as JSON.
+/// Run `ibits ARGS`, require success, and parse its standard output as JSON (not every test
+/// file that includes this module uses it).
+#[allow(dead_code)]
 pub fn stdout_json(args: &[&str]) -> Value {
     let out = ibits().args(args).output().unwrap();
     assert!(
