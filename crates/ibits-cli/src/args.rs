@@ -73,14 +73,9 @@ impl TaskArgs {
         o
     }
 
-    /// Load the task: bad names, options and sizes are usage errors (exit 2), unreadable or
+    /// Load the task, planning a synthetic task against `max_memory` bytes (`None`:
+    /// MemAvailable): bad names, options and sizes are usage errors (exit 2), unreadable or
     /// corrupt files failures (exit 1).
-    pub fn load(&self) -> anyhow::Result<Task> {
-        self.load_within(None)
-    }
-
-    /// As [`TaskArgs::load`], planning a synthetic task against `max_memory` bytes (`None`:
-    /// MemAvailable).
     pub fn load_within(&self, max_memory: Option<u64>) -> anyhow::Result<Task> {
         use ibits::data::DataError;
         self.options().load_within(max_memory).map_err(|e| match e {

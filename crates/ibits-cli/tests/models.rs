@@ -316,3 +316,30 @@ fn mlp_classes_train_the_same_networks_whatever_the_reference_space() {
         "different widths train different networks"
     );
 }
+
+// Issue 13: full MNIST worked 30 s, then aborted allocating 28.8 GB. The plan of every model
+// class and the reference space is now checked before any work, against --max-memory.
+#[test]
+fn full_mnist_models_are_refused_before_any_work() {
+    let out = ibits()
+        .env_remove("IBITS_DATA_DIR")
+        .args([
+            "models",
+            "--task",
+            "mnist",
+            "--n-train",
+            "60000",
+            "--n-test",
+            "10000",
+            "--max-memory",
+            "16",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("needs about") && err.contains("largest sizes that fit are n = N ="),
+        "{err}"
+    );
+}

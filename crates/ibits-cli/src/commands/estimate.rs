@@ -62,7 +62,7 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
     let space = args.space.space(false)?;
     let options = args.run.options(&space)?;
     let targets = args.run.targets()?;
-    let task = args.task.load()?;
+    let task = args.task.load_within(options.memory_limit)?;
     let bar = match &space {
         ibits::Space::Gp(_) => progress_bar(7, args.json, "GP estimate"),
         ibits::Space::Mlp(_) => progress_bar(0, args.json, "training networks"),

@@ -135,7 +135,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
     }
     let space = flags.space.space(true)?;
     let run = flags.run.options(&space)?;
-    let task = flags.task.load()?;
+    let task = flags.task.load_within(run.memory_limit)?;
     let data = TrainTest::new(
         task.x_train.view(),
         task.y_train.view(),
@@ -156,6 +156,14 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
         memory_limit: run.memory_limit,
         ..GpOptions::default()
     };
+
+    // The memory plan of every model class and the reference GP, before any work.
+    if let Some(limit) = run.memory_limit.or_else(ibits::data::available_memory) {
+        let planned = model_classes(args, d, k, None)?;
+        let size = (task.n_train(), task.n_test(), d, k);
+        ibits::models::check_models_memory(&planned, true, size, limit)
+            .map_err(|e| usage(e.to_string()))?;
+    }
 
     // The reference space(s).
     let sample = match &space {
