@@ -8,7 +8,9 @@ use ibits::kernels::KernelError;
 use ibits::nn::{Activation, InitName, Precision};
 use ibits::{EstimateOptions, KernelOptions, MlpSettings, Space, Target};
 
-use crate::commands::data::SubsetArg;
+use anyhow::Context;
+
+use crate::commands::data::{data_error, TaskFlags};
 use crate::output::usage;
 
 /// Task flags.
@@ -24,67 +26,30 @@ pub struct TaskArgs {
     /// N, test points (the first N of the test split unless --subset says otherwise).
     #[arg(long, default_value_t = 500)]
     pub n_test: usize,
-    /// How training and test rows are chosen: the first rows in file order (default), or a
-    /// seeded random or class-stratified subset (use one of these on tables sorted by class).
-    #[arg(long, value_enum)]
-    pub subset: Option<SubsetArg>,
-    /// Seed of --subset random / stratified [default: --data-seed, else 0].
-    #[arg(long, value_name = "SEED")]
-    pub subset_seed: Option<u64>,
-    /// Keep only these classes (source class indices, comma-separated), relabelled 0, 1, ...
-    #[arg(long, value_delimiter = ',', value_name = "C,C,...")]
-    pub classes: Option<Vec<usize>>,
-    /// Seed of the data: the synthetic generator, and the subset unless --subset-seed is given
-    /// [default: 0].
-    #[arg(long, value_name = "SEED")]
-    pub data_seed: Option<u64>,
-    /// Synthetic tasks: intrinsic dimension m (>= 1) [default: 2].
-    #[arg(long, help_heading = "Synthetic tasks")]
-    pub intrinsic_dim: Option<usize>,
-    /// Synthetic tasks: input dimension D (>= m) [default: max(20, m)].
-    #[arg(long, help_heading = "Synthetic tasks")]
-    pub ambient_dim: Option<usize>,
-    /// Synthetic tasks: number of classes (>= 2) or regression outputs k [default: 2].
-    #[arg(long, value_name = "K", help_heading = "Synthetic tasks")]
-    pub outputs: Option<usize>,
-    /// Synthetic tasks: standard deviation of the noise added to the teacher's outputs (>= 0)
-    /// [default: 0].
-    #[arg(long, value_name = "SIGMA", help_heading = "Synthetic tasks")]
-    pub noise: Option<f64>,
-    /// Synthetic tasks: manifold and teacher (--manifold, --curvature, --teacher,
-    /// --teacher-size, --teacher-frequency), as for `ibits data info`.
+    /// Rows, classes, targets, scaling and synthetic options, as for `ibits data info`.
     #[command(flatten)]
-    pub shape: crate::commands::data::SyntheticShape,
+    pub flags: TaskFlags,
 }
 
 impl TaskArgs {
     /// The library's task options these flags describe.
-    pub fn options(&self) -> TaskOptions {
+    ///
+    /// # Errors
+    /// As [`TaskFlags::apply`].
+    pub fn options(&self) -> anyhow::Result<TaskOptions> {
         let mut o = TaskOptions::new(self.task.clone()).with_sizes(self.n_train, self.n_test);
-        o.subset = self.subset.map(Into::into);
-        o.subset_seed = self.subset_seed;
-        o.classes = self.classes.clone();
-        o.data_seed = self.data_seed;
-        o.intrinsic_dim = self.intrinsic_dim;
-        o.ambient_dim = self.ambient_dim;
-        o.outputs = self.outputs;
-        o.noise = self.noise;
-        self.shape.apply(&mut o);
-        o
+        self.flags.apply(&mut o)?;
+        Ok(o)
     }
 
     /// Load the task, planning a synthetic task against `max_memory` bytes (`None`:
     /// MemAvailable): bad names, options and sizes are usage errors (exit 2), unreadable or
     /// corrupt files failures (exit 1).
     pub fn load_within(&self, max_memory: Option<u64>) -> anyhow::Result<Task> {
-        use ibits::data::DataError;
-        self.options().load_within(max_memory).map_err(|e| match e {
-            DataError::SubsetTooLarge { .. }
-            | DataError::UnknownDataset { .. }
-            | DataError::BadSource { .. }
-            | DataError::InvalidParameter { .. } => usage(e.to_string()),
-            other => anyhow::Error::new(other).context(format!("loading task {}", self.task)),
-        })
+        self.options()?
+            .load_within(max_memory)
+            .map_err(data_error)
+            .with_context(|| format!("loading task {}", self.task))
     }
 }
 

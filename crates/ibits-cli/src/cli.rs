@@ -43,3 +43,15 @@ pub enum Command {
     /// from the paper's constants (--preset), measured on a task (--task), or from flags.
     Bound(commands::bound::BoundArgs),
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    // Flags flattened from several structs (task, space, run) must not collide in any
+    // subcommand; clap checks names, defaults and conflicts here rather than at a user's run.
+    #[test]
+    fn every_subcommand_is_well_formed() {
+        super::Args::command().debug_assert();
+    }
+}

@@ -42,7 +42,7 @@ pub use checksum::{
     read_sums, sha256_hex, verify_bytes, verify_folder, FileCheck, FileStatus, SUMS_FILE,
 };
 pub use error::DataError;
-pub use memory::available_memory;
+pub use memory::{available_memory, human_bytes};
 pub use options::{
     ManifoldKind, ScalingOption, SubsetRule, TargetOption, TaskOptions, TeacherKind,
 };

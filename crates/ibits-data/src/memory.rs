@@ -26,7 +26,7 @@ pub(crate) fn parse_mem_available(meminfo: &str) -> Option<u64> {
 }
 
 /// A byte count for messages: `812 B`, `1.5 KB`, `28.8 GB`, `8.0 TB` (powers of 1000).
-pub(crate) fn human_bytes(bytes: u64) -> String {
+pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KB", "MB", "GB", "TB", "PB", "EB"];
     if bytes < 1000 {
         return format!("{bytes} B");

@@ -149,6 +149,20 @@ pub struct TaskOptions {
     /// a fifth of it when --n-train is not given].
     #[arg(long, value_name = "N")]
     pub n_test: Option<usize>,
+    /// Classes or real targets [default: auto].
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// Rows, classes, scaling and synthetic options.
+    #[command(flatten)]
+    pub flags: TaskFlags,
+}
+
+/// The task flags other than the sizes and the target kind, shared by every command that builds
+/// a task (`data info`, `bound`, `estimate`, `models`; in the last two `--target` is the target
+/// error); each is a field of the library's `ibits_data::TaskOptions`, which holds every
+/// default.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TaskFlags {
     /// How rows are chosen [default: first].
     #[arg(long, value_enum)]
     pub subset: Option<SubsetArg>,
@@ -159,9 +173,6 @@ pub struct TaskOptions {
     /// in the order given; e.g. --classes 0,1.
     #[arg(long, value_delimiter = ',', value_name = "C,C,...")]
     pub classes: Option<Vec<usize>>,
-    /// Classes or real targets [default: auto].
-    #[arg(long, value_enum)]
-    pub target: Option<TargetArg>,
     /// Input scaling: auto (images / pixel max, vendored tables standardised, user data as
     /// read), none, pixel-max, standardize, or divide:S [default: auto].
     #[arg(long, value_name = "SCALING")]
@@ -223,64 +234,28 @@ impl From<TeacherArg> for TeacherKind {
 }
 
 impl TaskOptions {
-    /// True when any synthetic-only flag was given.
-    fn has_synthetic_flags(&self) -> bool {
-        self.intrinsic_dim.is_some()
-            || self.ambient_dim.is_some()
-            || self.shape.is_set()
-            || self.outputs.is_some()
-            || self.noise.is_some()
-    }
-
     /// True when any option that shapes a task (rather than describing a dataset) was given.
     pub fn is_set(&self) -> bool {
         self.n_train.is_some()
             || self.n_test.is_some()
-            || self.subset.is_some()
-            || self.subset_seed.is_some()
-            || self.classes.is_some()
             || self.target.is_some()
-            || self.scaling.is_some()
-            || self.downsample.is_some()
-            || self.pca.is_some()
-            || self.data_seed.is_some()
-            || self.has_synthetic_flags()
+            || self.flags.is_set()
     }
 
-    /// The library's task options for `task` (a name or source string) these flags describe;
-    /// the library validates them and holds every default.
+    /// The library's task options for `task` (a name or source string) these flags describe.
     ///
     /// # Errors
-    /// A usage error (exit 2) for a bad --scaling, or synthetic-task flags with another task.
+    /// As [`TaskFlags::apply`].
     pub fn to_library(&self, task: &str) -> anyhow::Result<ibits_data::TaskOptions> {
-        let source = task.parse::<TaskSource>();
-        let other = source.is_ok_and(|s| !matches!(s, TaskSource::Synthetic(_)));
-        if self.has_synthetic_flags() && other {
-            return Err(usage(format!("synthetic-task flags (--intrinsic-dim, --noise, ...) apply only to the task 'synthetic', not {task:?}")));
-        }
         let mut o = ibits_data::TaskOptions::new(task);
         o.n_train = self.n_train;
         o.n_test = self.n_test;
-        o.subset = self.subset.map(Into::into);
-        o.subset_seed = self.subset_seed;
-        o.data_seed = self.data_seed;
-        o.classes = self.classes.clone();
         o.target = self.target.map(|t| match t {
             TargetArg::Auto => TargetOption::Auto,
             TargetArg::Classification => TargetOption::Classification,
             TargetArg::Regression => TargetOption::Regression,
         });
-        o.scaling = (self.scaling.as_deref())
-            .map(|s| s.parse::<ScalingOption>())
-            .transpose()
-            .map_err(|e| usage(format!("--scaling: {e}")))?;
-        o.downsample = self.downsample;
-        o.pca = self.pca;
-        o.intrinsic_dim = self.intrinsic_dim;
-        o.ambient_dim = self.ambient_dim;
-        o.outputs = self.outputs;
-        o.noise = self.noise;
-        self.shape.apply(&mut o);
+        self.flags.apply(&mut o)?;
         Ok(o)
     }
 
@@ -291,6 +266,59 @@ impl TaskOptions {
         ibits_data::load_task(&spec)
             .map_err(data_error)
             .with_context(|| format!("building task {task:?}"))
+    }
+}
+
+impl TaskFlags {
+    /// True when any synthetic-only flag was given.
+    fn has_synthetic_flags(&self) -> bool {
+        self.intrinsic_dim.is_some()
+            || self.ambient_dim.is_some()
+            || self.shape.is_set()
+            || self.outputs.is_some()
+            || self.noise.is_some()
+    }
+
+    /// True when any flag was given.
+    pub fn is_set(&self) -> bool {
+        self.subset.is_some()
+            || self.subset_seed.is_some()
+            || self.classes.is_some()
+            || self.scaling.is_some()
+            || self.downsample.is_some()
+            || self.pca.is_some()
+            || self.data_seed.is_some()
+            || self.has_synthetic_flags()
+    }
+
+    /// Write these flags into the library's task options `o` (whose `source` is the task);
+    /// the library validates them.
+    ///
+    /// # Errors
+    /// A usage error (exit 2) for a bad --scaling, or synthetic-task flags with another task.
+    pub fn apply(&self, o: &mut ibits_data::TaskOptions) -> anyhow::Result<()> {
+        let task = o.source.clone();
+        let source = task.parse::<TaskSource>();
+        let other = source.is_ok_and(|s| !matches!(s, TaskSource::Synthetic(_)));
+        if self.has_synthetic_flags() && other {
+            return Err(usage(format!("synthetic-task flags (--intrinsic-dim, --noise, ...) apply only to the task 'synthetic', not {task:?}")));
+        }
+        o.subset = self.subset.map(Into::into);
+        o.subset_seed = self.subset_seed;
+        o.data_seed = self.data_seed;
+        o.classes = self.classes.clone();
+        o.scaling = (self.scaling.as_deref())
+            .map(|s| s.parse::<ScalingOption>())
+            .transpose()
+            .map_err(|e| usage(format!("--scaling: {e}")))?;
+        o.downsample = self.downsample;
+        o.pca = self.pca;
+        o.intrinsic_dim = self.intrinsic_dim;
+        o.ambient_dim = self.ambient_dim;
+        o.outputs = self.outputs;
+        o.noise = self.noise;
+        self.shape.apply(o);
+        Ok(())
     }
 }
 

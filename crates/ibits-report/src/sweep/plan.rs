@@ -18,6 +18,7 @@
 //! (a spec of about 300 bytes of JSON) it gives about 5 KB a cell; `ibits sweep --dry-run` of
 //! 10^5 such cells peaks at about 6 KB a cell, its listing included.
 
+use ibits_data::{available_memory, human_bytes};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -269,34 +270,6 @@ pub(crate) fn check_memory(
         )),
         _ => Ok(()),
     }
-}
-
-/// Bytes available to new allocations: `MemAvailable` from `/proc/meminfo` (Linux), `None`
-/// where it cannot be read.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let mut fields = line.split_whitespace().skip(1);
-    let value: u64 = fields.next()?.parse().ok()?;
-    match fields.next() {
-        Some("kB") | None => value.checked_mul(1024),
-        Some(_) => None,
-    }
-}
-
-/// A byte count for messages: `812 B`, `1.5 KB`, `28.8 GB` (powers of 1000).
-fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["KB", "MB", "GB", "TB", "PB", "EB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 #[cfg(test)]

@@ -128,21 +128,7 @@ impl ProblemSize {
     }
 }
 
-/// MemAvailable from /proc/meminfo, in bytes; `None` where it cannot be read (non-Linux).
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    parse_mem_available(&text)
-}
-
-fn parse_mem_available(meminfo: &str) -> Option<u64> {
-    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let mut fields = line.split_whitespace().skip(1);
-    let value: u64 = fields.next()?.parse().ok()?;
-    match fields.next() {
-        Some("kB") | None => Some(value * 1024),
-        Some(_) => None,
-    }
-}
+pub use ibits_data::available_memory;
 
 #[cfg(test)]
 mod tests {
@@ -186,13 +172,5 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-    }
-
-    #[test]
-    fn meminfo_is_parsed_in_kilobytes() {
-        let text =
-            "MemTotal:       24000000 kB\nMemFree:        1000 kB\nMemAvailable:   2048 kB\n";
-        assert_eq!(parse_mem_available(text), Some(2048 * 1024));
-        assert_eq!(parse_mem_available("MemTotal: 5 kB\n"), None);
     }
 }
