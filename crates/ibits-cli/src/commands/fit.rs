@@ -6,9 +6,9 @@ use anyhow::Context;
 use ibits::text::fit::{fit, FitReport};
 use ibits_data::losses::{read_losses, LossFileError};
 use ibits_data::DataError;
-use ibits_stats::fit::{estimate_fitted, FitConfig, FitError};
+use ibits_stats::fit::{estimate_fitted_with_progress, FitConfig, FitError};
 
-use crate::output::{print_json, print_text, usage};
+use crate::output::{print_json, print_text, progress_bar, usage};
 
 /// Arguments of `ibits fit`.
 ///
@@ -71,7 +71,15 @@ pub fn run(args: &FitArgs) -> anyhow::Result<()> {
         confidence: args.confidence,
         profile: true,
     };
-    let estimate = estimate_fitted(&samples, args.target, &config).map_err(|e| {
+    // The bootstrap refits dominate (minutes for 1e6 losses): show them on a terminal.
+    let bar = progress_bar(args.bootstrap as u64, args.json, "bootstrap refits");
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let result = estimate_fitted_with_progress(&samples, args.target, &config, Some(&progress));
+    bar.finish_and_clear();
+    let estimate = result.map_err(|e| {
         let message = format!("{}: {e}", args.losses.display());
         match e {
             // Samples that are all equal (one value) parse but cannot be fitted: the data, not
