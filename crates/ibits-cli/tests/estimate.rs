@@ -307,3 +307,28 @@ fn infinite_exact_bits_carry_their_reason_and_the_jitter_warning() {
         "{messages:?}"
     );
 }
+
+// Issue 13: `--samples 1000000000 --max-memory 2` blamed n and N and suggested n = N = 0.
+#[test]
+fn samples_that_do_not_fit_are_named_not_n_and_n() {
+    let out = ibits()
+        .args([
+            "estimate",
+            "--task",
+            "iris",
+            "--n-train",
+            "50",
+            "--n-test",
+            "20",
+            "--samples",
+            "1000000000",
+            "--max-memory",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("samples S") && err.contains("at most S = "), "{err}");
+    assert!(!err.contains("n = N = 0"), "{err}");
+}

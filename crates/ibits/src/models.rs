@@ -434,22 +434,7 @@ pub fn check_models_memory(
     }
     let fits =
         |n: usize, nt: usize| models_bytes(classes, reference_gp, (n, nt, d, k)) <= available_bytes;
-    let largest = |pred: &dyn Fn(usize) -> bool| {
-        let (mut lo, mut hi) = (0usize, 1usize);
-        while pred(hi) && hi < (1 << 40) {
-            lo = hi;
-            hi *= 2;
-        }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if pred(mid) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
-    };
+    let largest = crate::gp_space::resources::largest_fitting;
     const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
     Err(Error::InsufficientMemory {
         n_train: n,

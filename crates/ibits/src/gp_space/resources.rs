@@ -100,22 +100,22 @@ impl ProblemSize {
             .bytes()
                 <= available_bytes
         };
-        let largest = |pred: &dyn Fn(usize) -> bool| {
-            let (mut lo, mut hi) = (0usize, 1usize);
-            while pred(hi) {
-                lo = hi;
-                hi *= 2;
-            }
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2;
-                if pred(mid) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            lo
-        };
+        let largest = largest_fitting;
+        // When the posterior samples alone do not fit, no n or N helps: say so.
+        if !fits(1, 1) {
+            let with = |samples: usize| ProblemSize { samples, ..*self }.bytes() <= available_bytes;
+            return Err(Error::Option {
+                what: "samples S (posterior samples of the test error, 8 bytes each)",
+                allowed: "a number whose samples fit in the memory the run may use",
+                got: format!(
+                    "{} ({:.2} GiB; {:.2} GiB available: at most S = {} fits here)",
+                    self.samples,
+                    8.0 * self.samples as f64 / (1u64 << 30) as f64,
+                    available_bytes as f64 / (1u64 << 30) as f64,
+                    largest(&|s| with(s))
+                ),
+            });
+        }
         const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
         Err(Error::InsufficientMemory {
             n_train: self.n_train,
@@ -130,9 +130,44 @@ impl ProblemSize {
 
 pub use ibits_data::available_memory;
 
+/// The largest m >= 0 with `fits(m)`, for a `fits` that is true up to some m and false beyond
+/// (found by doubling, then bisection; 0 when even m = 1 does not fit).
+pub(crate) fn largest_fitting(fits: &dyn Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0usize, 1usize);
+    while fits(hi) && hi < (1 << 48) {
+        lo = hi;
+        hi *= 2;
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Issue 13: `--samples 1000000000 --max-memory 2` blamed n and N and suggested n = N = 0.
+    #[test]
+    fn samples_that_do_not_fit_are_named() {
+        let plan = ProblemSize {
+            n_train: 100,
+            n_test: 50,
+            input_dim: 4,
+            outputs: 2,
+            samples: 1_000_000_000,
+            jitter_check: true,
+        };
+        let e = plan.check_memory(2 << 30).unwrap_err().to_string();
+        assert!(e.contains("samples S") && e.contains("at most S = "), "{e}");
+        assert!(!e.contains("n = N = 0"), "{e}");
+    }
 
     fn size(n: usize, nt: usize) -> ProblemSize {
         ProblemSize {
