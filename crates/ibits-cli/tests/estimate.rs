@@ -329,6 +329,9 @@ fn samples_that_do_not_fit_are_named_not_n_and_n() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("samples S") && err.contains("at most S = "), "{err}");
+    assert!(
+        err.contains("samples S") && err.contains("at most S = "),
+        "{err}"
+    );
     assert!(!err.contains("n = N = 0"), "{err}");
 }

@@ -52,12 +52,9 @@ pub(crate) fn estimate_error(e: ibits::Error) -> anyhow::Error {
         | ibits::Error::Kernel(_)
         | ibits::Error::Network(_)
         | ibits::Error::Target(_)
-        | ibits::Error::RelativeTarget(_)
-        | ibits::Error::Option { .. }
-            if e.to_string().starts_with("samples") =>
-        {
-            usage(e.to_string())
-        }
+        | ibits::Error::RelativeTarget(_) => usage(e.to_string()),
+        // Too many posterior samples for the memory: a setting, not a failure.
+        ibits::Error::Option { what, .. } if what.starts_with("samples") => usage(e.to_string()),
         other => anyhow::Error::new(other).context("estimate"),
     }
 }
