@@ -335,3 +335,50 @@ fn samples_that_do_not_fit_are_named_not_n_and_n() {
     );
     assert!(!err.contains("n = N = 0"), "{err}");
 }
+
+// Issue 13: extreme values answer at once and say what is wrong.
+#[test]
+fn extreme_values_answer_at_once() {
+    let start = std::time::Instant::now();
+    // eps far above every error: P = 1, 0 bits (the ncx2/gx2 tails used to hang here).
+    let v = json_run(&[
+        "--task",
+        "iris",
+        "--subset",
+        "stratified",
+        "--n-train",
+        "50",
+        "--n-test",
+        "20",
+        "--target",
+        "1e40",
+        "--samples",
+        "0",
+    ]);
+    assert_eq!(v["targets"][0]["exact"]["bits"].as_f64(), Some(0.0));
+    // A vanishing RBF bandwidth: k(x, x) = amplitude, k(x, y) = 0; finite bits, no NaN.
+    let v = json_run(&[
+        "--task",
+        "iris",
+        "--subset",
+        "stratified",
+        "--n-train",
+        "50",
+        "--n-test",
+        "20",
+        "--bandwidth",
+        "1e-300",
+        "--samples",
+        "0",
+    ]);
+    let b = v["targets"][0]["exact"]["bits"].as_f64().unwrap();
+    assert!(b.is_finite() && b > 0.0, "{b}");
+    assert!(start.elapsed().as_secs() < 60);
+    // A negative memory limit is a usage error naming the flag (was "unexpected argument").
+    let out = ibits()
+        .args(["estimate", "--max-memory", "-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-memory must be"));
+}

@@ -785,3 +785,26 @@ fn issue_13_a_dry_run_of_ten_million_cells_is_refused_at_once() {
         "refused after {elapsed:?} (the process included)"
     );
 }
+
+// Issue 13: `samples = 5` passed --dry-run and failed in the first cell.
+#[test]
+fn issue_13_settings_the_fit_cannot_use_fail_the_dry_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = usage_error(tmp.path(), &SMALL.replace("samples = 100", "samples = 5"));
+    assert!(
+        err.contains("settings.samples") && err.contains(">= 10"),
+        "{err}"
+    );
+    let experiment = write(
+        tmp.path(),
+        "five.toml",
+        &SMALL.replace("samples = 100", "samples = 5"),
+    );
+    let out = ibits()
+        .arg("sweep")
+        .arg(&experiment)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

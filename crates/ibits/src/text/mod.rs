@@ -50,7 +50,13 @@ impl TaskInfo {
 /// Bits with 4 decimals, `inf` for an infinite value (a probability of 0).
 pub fn bits(b: f64) -> String {
     if b.is_finite() {
-        format!("{b:.4}")
+        // A zero reached from below (round-off in -ln P near P = 1) prints as 0, not -0.
+        let text = format!("{b:.4}");
+        if text == "-0.0000" {
+            "0.0000".to_string()
+        } else {
+            text
+        }
     } else {
         "inf".to_string()
     }
@@ -59,6 +65,14 @@ pub fn bits(b: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bits_near_zero_print_without_a_sign() {
+        assert_eq!(bits(-0.0), "0.0000");
+        assert_eq!(bits(-1e-9), "0.0000");
+        assert_eq!(bits(-0.5), "-0.5000");
+        assert_eq!(bits(f64::INFINITY), "inf");
+    }
 
     #[test]
     fn bits_have_four_decimals_or_read_inf() {
