@@ -15,7 +15,7 @@ use ibits::bound::{
 use ibits::Error;
 use ibits_data::TaskKind;
 
-use super::data::TaskOptions;
+use crate::args::TaskOptions;
 use crate::output::{print_json, print_text, usage};
 
 /// The paper's benchmarks.

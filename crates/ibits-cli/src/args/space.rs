@@ -1,57 +1,11 @@
-//! Flags shared by `ibits estimate` and `ibits models`, and their conversion into the library's
-//! options. The flags hold what the user typed (`None` = not given); every default is the
-//! library's ([`TaskOptions`], [`KernelOptions`], [`MlpSettings`], [`EstimateOptions`]), so a
-//! flag and the experiment-file key of the same name always mean the same thing.
+//! Hypothesis-space flags: `--space`, the kernel flags of a GP space and the network flags of a
+//! trained-MLP space, converted into `ibits::Space` (presence-based checks).
 
-use ibits::data::{Task, TaskOptions};
 use ibits::kernels::KernelError;
 use ibits::nn::{Activation, InitName, Precision};
-use ibits::{EstimateOptions, KernelOptions, MlpSettings, Space, Target};
+use ibits::{KernelOptions, MlpSettings, Space};
 
-use anyhow::Context;
-
-use crate::commands::data::{data_error, TaskFlags};
 use crate::output::usage;
-
-/// Task flags.
-#[derive(Debug, Clone, clap::Args)]
-pub struct TaskArgs {
-    /// Task: a vendored dataset (mnist, iris, wine, breast-cancer, digits, ...), idx:DIR,
-    /// csv:FILE[:LABELCOL], npy:X,Y[,XT,YT] or synthetic.
-    #[arg(long, default_value = TaskOptions::DEFAULT_SOURCE)]
-    pub task: String,
-    /// n, training points (the first n of the training split unless --subset says otherwise).
-    #[arg(long, default_value_t = 1000)]
-    pub n_train: usize,
-    /// N, test points (the first N of the test split unless --subset says otherwise).
-    #[arg(long, default_value_t = 500)]
-    pub n_test: usize,
-    /// Rows, classes, targets, scaling and synthetic options, as for `ibits data info`.
-    #[command(flatten)]
-    pub flags: TaskFlags,
-}
-
-impl TaskArgs {
-    /// The library's task options these flags describe.
-    ///
-    /// # Errors
-    /// As [`TaskFlags::apply`].
-    pub fn options(&self) -> anyhow::Result<TaskOptions> {
-        let mut o = TaskOptions::new(self.task.clone()).with_sizes(self.n_train, self.n_test);
-        self.flags.apply(&mut o)?;
-        Ok(o)
-    }
-
-    /// Load the task, planning a synthetic task against `max_memory` bytes (`None`:
-    /// MemAvailable): bad names, options and sizes are usage errors (exit 2), unreadable or
-    /// corrupt files failures (exit 1).
-    pub fn load_within(&self, max_memory: Option<u64>) -> anyhow::Result<Task> {
-        self.options()?
-            .load_within(max_memory)
-            .map_err(data_error)
-            .with_context(|| format!("loading task {}", self.task))
-    }
-}
 
 /// Hypothesis spaces `ibits estimate` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -336,102 +290,5 @@ impl SpaceArgs {
                 Ok(Space::mlp(self.mlp_settings(true)?)?)
             }
         }
-    }
-}
-
-/// Targets, samples, seeds and limits of an estimate.
-#[derive(Debug, Clone, clap::Args)]
-pub struct RunArgs {
-    /// Target test error(s) eps, absolute (mean squared error over N*k entries; > 0),
-    /// comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        allow_negative_numbers = true,
-        conflicts_with = "target_rel"
-    )]
-    pub target: Vec<f64>,
-    /// Target(s) as a fraction of the space's mean test error (> 0), comma-separated. Default
-    /// 0.5 when no --target is given.
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
-    pub target_rel: Vec<f64>,
-    /// S, sampled hypotheses for the paper's fitted estimator and for counting: posterior
-    /// samples of a GP space (0 skips both) [default: 10000], networks of --space mlp
-    /// [default: 100].
-    #[arg(long)]
-    pub samples: Option<usize>,
-    /// Seed of the sampled hypotheses and of the bootstrap.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Bootstrap resamples for the interval of the fitted bits (0 = none).
-    #[arg(long, default_value_t = ibits::fitted::FitOptions::default().bootstrap)]
-    pub bootstrap: usize,
-    /// Skip the 10x-jitter sensitivity check of a GP space (saves one factorization).
-    #[arg(long)]
-    pub no_jitter_check: bool,
-    /// --space mlp: skip the sample-size advice (two extra bootstraps on subsamples).
-    #[arg(long)]
-    pub no_advice: bool,
-    /// Memory the run may use, GiB (> 0; default: MemAvailable from /proc/meminfo).
-    #[arg(long, value_name = "GIB", allow_negative_numbers = true)]
-    pub max_memory: Option<f64>,
-}
-
-impl RunArgs {
-    /// The targets (validated; default 0.5 x mean error).
-    pub fn targets(&self) -> anyhow::Result<Vec<Target>> {
-        let mut out = Vec::new();
-        for &eps in &self.target {
-            out.push(Target::absolute(eps).map_err(|e| usage(format!("--target: {e}")))?);
-        }
-        for &r in &self.target_rel {
-            out.push(Target::relative(r).map_err(|e| usage(format!("--target-rel: {e}")))?);
-        }
-        if out.is_empty() {
-            out.push(Target::RelativeToMean(0.5));
-        }
-        Ok(out)
-    }
-
-    /// The estimate's options for `space` (checked before any work: the fit needs at least 10
-    /// samples).
-    pub fn options(&self, space: &Space) -> anyhow::Result<EstimateOptions> {
-        let min = ibits::stats::fit::MIN_SAMPLES;
-        match (space, self.samples) {
-            (Space::Mlp(_), Some(s)) if s < min => {
-                return Err(usage(format!(
-                    "--samples: a trained-network space needs at least {min} networks, got {s}"
-                )))
-            }
-            (Space::Gp(_), Some(s)) if s > 0 && s < min => {
-                return Err(usage(format!(
-                    "--samples must be 0 (exact law only) or >= {min} (the paper's fit needs {min}), got {s}"
-                )))
-            }
-            _ => {}
-        }
-        let memory_limit = match self.max_memory {
-            Some(gib) if gib.is_finite() && gib > 0.0 => {
-                Some((gib * 1024.0 * 1024.0 * 1024.0) as u64)
-            }
-            Some(gib) => {
-                return Err(usage(format!(
-                    "--max-memory must be a finite number of GiB > 0, got {gib}"
-                )))
-            }
-            None => None,
-        };
-        Ok(EstimateOptions {
-            samples: self.samples,
-            seed: self.seed,
-            fit: ibits::fitted::FitOptions {
-                bootstrap: self.bootstrap,
-                ..Default::default()
-            },
-            jitter_check: !self.no_jitter_check,
-            sample_size_advice: !self.no_advice,
-            memory_limit,
-            ..EstimateOptions::default()
-        })
     }
 }
