@@ -12,18 +12,21 @@
 //! one dependency gives analysis code everything, and `use ibits::prelude::*;` the common
 //! names.
 //!
-//! ```no_run
+//! ```
 //! use ibits::prelude::*;
 //!
-//! // MNIST, n = 1000 training and N = 500 test images (vendored; no download).
-//! let task = TaskOptions::new("mnist").with_sizes(1000, 500).load()?;
+//! // MNIST, n = 200 training and N = 100 test images (vendored; no download).
+//! let task = TaskOptions::new("mnist").with_sizes(200, 100).load()?;
 //! let targets = [Target::relative(0.5)?, Target::absolute(0.05)?];
+//! // The exact law only (no posterior samples for the paper's fitted estimate).
+//! let options = EstimateOptions { samples: Some(0), ..EstimateOptions::default() };
 //! for kernel in ["rbf", "nngp-relu"] {
 //!     let space = Space::gp(KernelOptions::named(kernel))?;
-//!     let estimate = space.estimate(&task, &targets, &EstimateOptions::default())?;
+//!     let estimate = space.estimate(&task, &targets, &options)?;
 //!     for t in &estimate.targets {
-//!         let exact = t.exact.as_ref().map(|x| x.bits);
-//!         println!("{}: eps = {:.4} -> {:?} bits (exact)", estimate.space_label, t.eps, exact);
+//!         let exact = t.exact.as_ref().expect("a GP space has an exact law");
+//!         println!("{}: eps = {:.4} -> {:.1} bits (exact)", estimate.space_label, t.eps, exact.bits);
+//!         assert!(exact.bits >= exact.chernoff_bits - 1e-9); // Chernoff: a lower bound
 //!     }
 //! }
 //! # Ok::<(), ibits::Error>(())
