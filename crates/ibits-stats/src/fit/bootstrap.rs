@@ -62,7 +62,9 @@ pub struct BootstrapInterval {
 /// if given, hears `(0, replicates)` first and then `(done, replicates)` after each refit.
 ///
 /// # Errors
-/// [`FitError::Confidence`] unless 0 < `confidence` < 1.
+/// [`FitError::Confidence`] unless 0 < `confidence` < 1; [`FitError::BootstrapMemory`] when
+/// the planned memory ([`plan_memory`]) exceeds what is available, before anything is
+/// allocated.
 pub(crate) fn bootstrap_bits(
     data: &Prepared,
     fit: &Ncx2Fit,
@@ -75,13 +77,21 @@ pub(crate) fn bootstrap_bits(
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(FitError::Confidence(confidence));
     }
+    plan_memory(
+        replicates,
+        data.samples().len(),
+        rayon::current_num_threads(),
+        available_memory(),
+    )?;
     if let Some(report) = progress {
         report(0, replicates);
     }
     let done = AtomicUsize::new(0);
     let samples = data.samples();
     let base = ChaCha8Rng::seed_from_u64(seed);
-    let replicate_bits: Vec<Option<f64>> = (0..replicates)
+    // One f64 per replicate (NaN for a failed refit), filtered in place: the only
+    // per-replicate allocation (see `plan_memory`).
+    let mut bits: Vec<f64> = (0..replicates)
         .into_par_iter()
         .map(|b| {
             let mut rng = base.clone();
@@ -92,15 +102,16 @@ pub(crate) fn bootstrap_bits(
             let bits = (!resample.iter().all(|&x| x == resample[0]))
                 .then(|| fit_prepared(&Prepared::new(&resample), Some(fit.theta)).ok())
                 .flatten()
-                .map(|refit| bits_of(target, refit.dof, refit.noncentrality, refit.scale))
-                .filter(|bits| !bits.is_nan());
+                .map_or(f64::NAN, |refit| {
+                    bits_of(target, refit.dof, refit.noncentrality, refit.scale)
+                });
             if let Some(report) = progress {
                 report(done.fetch_add(1, Ordering::Relaxed) + 1, replicates);
             }
             bits
         })
         .collect();
-    let mut bits: Vec<f64> = replicate_bits.iter().flatten().copied().collect();
+    bits.retain(|b| !b.is_nan());
     bits.sort_by(f64::total_cmp);
     let alpha = 1.0 - confidence;
     let interval_bits = if bits.is_empty() {
@@ -111,10 +122,11 @@ pub(crate) fn bootstrap_bits(
             quantile(&bits, 1.0 - 0.5 * alpha),
         ]
     };
-    let finite: Vec<f64> = bits.iter().copied().filter(|b| b.is_finite()).collect();
-    let spread_bits = if finite.len() > 1 {
-        let mean = finite.iter().sum::<f64>() / finite.len() as f64;
-        (finite.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (finite.len() - 1) as f64).sqrt()
+    let finite = || bits.iter().copied().filter(|b| b.is_finite());
+    let count = finite().count();
+    let spread_bits = if count > 1 {
+        let mean = finite().sum::<f64>() / count as f64;
+        (finite().map(|b| (b - mean).powi(2)).sum::<f64>() / (count - 1) as f64).sqrt()
     } else {
         f64::NAN
     };
@@ -127,6 +139,91 @@ pub(crate) fn bootstrap_bits(
         spread_bits,
         replicate_bits: bits,
     })
+}
+
+/// Bytes of the per-replicate array: one f64 per resample.
+const BYTES_PER_REPLICATE: u128 = std::mem::size_of::<f64>() as u128;
+/// Bytes per sample of one worker's refit (the resample and the refit's copy of it, with
+/// headroom): each of `threads` workers holds one at a time.
+const BYTES_PER_SAMPLE_PER_THREAD: u128 = 4 * std::mem::size_of::<f64>() as u128;
+/// The most resamples allowed when the available memory cannot be read.
+pub(crate) const FALLBACK_MAX_REPLICATES: usize = 100_000_000;
+
+/// Where the memory budget of the bootstrap comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Available {
+    /// `MemAvailable` of /proc/meminfo, bytes.
+    Bytes(u128),
+    /// Not readable: the fixed cap [`FALLBACK_MAX_REPLICATES`] applies.
+    Unknown,
+}
+
+/// `MemAvailable` from /proc/meminfo (kB there), in bytes, when it can be read.
+fn available_memory() -> Available {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| parse_mem_available(&text))
+        .map_or(Available::Unknown, Available::Bytes)
+}
+
+/// The `MemAvailable:  <n> kB` line of /proc/meminfo, in bytes.
+fn parse_mem_available(meminfo: &str) -> Option<u128> {
+    let line = meminfo
+        .lines()
+        .find(|line| line.starts_with("MemAvailable:"))?;
+    let mut fields = line["MemAvailable:".len()..].split_whitespace();
+    let value: u128 = fields.next()?.parse().ok()?;
+    match fields.next() {
+        Some("kB") | None => Some(value * 1024),
+        Some(_) => None,
+    }
+}
+
+/// The memory plan of a bootstrap of `replicates` resamples of `samples` losses on `threads`
+/// workers, checked against the budget before anything is allocated.
+///
+/// # Formula
+/// ```text
+/// bytes = 8 B + 32 S T        (B replicate bits; one resample and refit per worker)
+/// max B = ⌊(available - 32 S T) / 8⌋
+/// ```
+/// With `available` unknown, B above [`FALLBACK_MAX_REPLICATES`] (1e8) is refused.
+///
+/// # Errors
+/// [`FitError::BootstrapMemory`] naming B, the bytes, the budget and the largest B that fits.
+pub(crate) fn plan_memory(
+    replicates: usize,
+    samples: usize,
+    threads: usize,
+    available: Available,
+) -> Result<(), FitError> {
+    let workspace = BYTES_PER_SAMPLE_PER_THREAD * samples as u128 * threads.max(1) as u128;
+    let bytes = BYTES_PER_REPLICATE * replicates as u128 + workspace;
+    let (budget, basis, max_replicates) = match available {
+        Available::Bytes(budget) => {
+            let fit = budget.saturating_sub(workspace) / BYTES_PER_REPLICATE;
+            (
+                budget,
+                "MemAvailable in /proc/meminfo",
+                usize::try_from(fit).unwrap_or(usize::MAX),
+            )
+        }
+        Available::Unknown => (
+            BYTES_PER_REPLICATE * FALLBACK_MAX_REPLICATES as u128 + workspace,
+            "a fixed cap of 1e8 resamples: /proc/meminfo could not be read",
+            FALLBACK_MAX_REPLICATES,
+        ),
+    };
+    if bytes > budget || replicates > max_replicates {
+        return Err(FitError::BootstrapMemory {
+            replicates,
+            bytes,
+            available: budget,
+            basis,
+            max_replicates,
+        });
+    }
+    Ok(())
 }
 
 /// Type-7 sample quantile of sorted values: linear interpolation between order statistics.
@@ -195,6 +292,48 @@ mod tests {
     use super::*;
 
     // Type 7 on 1..=5: the p-quantile is 1 + 4p (R's default `quantile`).
+    #[test]
+    fn memory_plan_refuses_what_does_not_fit() {
+        // 1 GiB available, 100 samples on 2 threads: workspace 32·100·2 = 6400 B, so
+        // (2^30 - 6400)/8 = 134_216_928 resamples fit.
+        let gib = Available::Bytes(1 << 30);
+        assert_eq!(plan_memory(134_216_928, 100, 2, gib), Ok(()));
+        match plan_memory(134_216_929, 100, 2, gib) {
+            Err(FitError::BootstrapMemory {
+                replicates,
+                bytes,
+                available,
+                max_replicates,
+                ..
+            }) => {
+                assert_eq!(replicates, 134_216_929);
+                assert_eq!(bytes, 8 * 134_216_929 + 6400);
+                assert_eq!(available, 1 << 30);
+                assert_eq!(max_replicates, 134_216_928);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Unknown budget: the fixed cap.
+        assert_eq!(plan_memory(100_000_000, 100, 2, Available::Unknown), Ok(()));
+        assert!(matches!(
+            plan_memory(100_000_001, 100, 2, Available::Unknown),
+            Err(FitError::BootstrapMemory {
+                max_replicates: 100_000_000,
+                ..
+            })
+        ));
+        // usize::MAX resamples: no overflow in the arithmetic.
+        assert!(plan_memory(usize::MAX, usize::MAX, 64, gib).is_err());
+    }
+
+    #[test]
+    fn mem_available_is_parsed_in_bytes() {
+        let text = "MemTotal:       16384 kB\nMemFree:  1 kB\nMemAvailable:    2048 kB\n";
+        assert_eq!(parse_mem_available(text), Some(2048 * 1024));
+        assert_eq!(parse_mem_available("MemTotal: 5 kB\n"), None);
+        assert_eq!(parse_mem_available("MemAvailable: x kB\n"), None);
+    }
+
     #[test]
     fn quantile_is_type_seven() {
         let sorted = [1.0, 2.0, 3.0, 4.0, 5.0];

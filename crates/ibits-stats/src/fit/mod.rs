@@ -98,6 +98,25 @@ pub enum FitError {
         /// Trials S.
         trials: usize,
     },
+    /// The bootstrap's per-resample arrays would not fit in memory (checked before any is
+    /// allocated).
+    #[error(
+        "a bootstrap of {replicates} resamples needs about {bytes} bytes of memory, more than \
+         the {available} bytes available ({basis}); use at most {max_replicates} resamples \
+         (--bootstrap)"
+    )]
+    BootstrapMemory {
+        /// B, the resamples asked for.
+        replicates: usize,
+        /// Bytes the bootstrap would allocate.
+        bytes: u128,
+        /// Bytes it may use.
+        available: u128,
+        /// Where `available` comes from.
+        basis: &'static str,
+        /// The largest B that fits.
+        max_replicates: usize,
+    },
     /// The optimiser found no parameter point with a finite likelihood.
     #[error("maximum-likelihood fit failed: no parameter point gave a finite log-likelihood")]
     NoFiniteLikelihood,

@@ -34,9 +34,21 @@
 //! so `P[K ≤ n-1] ≤ G(s) s^-(n-1)` for any `s ∈ (0, 1]` (Chernoff; the best `s` solves
 //! `s G'(s)/G(s) = n - 1`, found by bisection in `ln s`). Every remainder bound
 //! within the budget is at least `(1 - P[K ≤ n-1]) · P(M/2 + n, z)`, and every partial sum at
-//! most `F(x) ≤ e^chernoff`; when the first exceeds `rel_tol` times the second, the series is
+//! most `min(e^chernoff, P[K ≤ n-1] · P(M/2, z))` (`F ≤ e^chernoff`, and `P` decreases in its
+//! first argument), with closed-form bounds on the two `P` (the first term of the series of
+//! `P` below, the Chernoff bound of the gamma law above); when the first exceeds `rel_tol`
+//! times the second, the series is
 //! not summed ([`RubenSeries::skipped`]). This is what happens, in a millisecond instead of
 //! seconds, when the weights span many orders of magnitude (a Gaussian-process posterior).
+//!
+//! # Giving up
+//! A mixture index with a heavy tail (a term of tiny multiplicity at a weight 1e270 times the
+//! smallest: `P[K = 0] ≈ 1` but `E[K] ≈ 1e257`) escapes that bound, and the series would run
+//! its whole budget at `O(n²)` cost without converging. So at `k = 512, 1024, 2048, ...` terms,
+//! once `Σ_{i<k} a_i > ½` (past the bulk of the index), the decrease of the gap
+//! `ln(remainder bound) - ln(partial sum) - ln(rel_tol)` since the previous checkpoint is
+//! extrapolated linearly; if even twice the remaining budget would not close it, the series
+//! stops there, not converged (its partial sum is still a certified lower bound).
 //!
 //! # Reference
 //! - Ruben, H. (1962), "Probability content of regions under spherical normal distributions,
@@ -47,7 +59,7 @@
 use serde::Serialize;
 
 use super::Gx2;
-use crate::special::{log1m_exp, log_add_exp, log_gamma_lr};
+use crate::special::{ln_gamma, log1m_exp, log_add_exp, log_gamma_lr};
 
 /// Settings of Ruben's series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -82,7 +94,8 @@ pub struct RubenSeries {
     /// Natural log of the bound on the omitted terms:
     /// `P[e ≤ x] ≤ e^log_cdf + e^log_truncation_bound`.
     pub log_truncation_bound: f64,
-    /// Terms summed.
+    /// Terms summed (fewer than the budget when it converged, or when it gave up early:
+    /// module documentation, "Giving up").
     pub terms: usize,
     /// Whether the truncation bound fell below `rel_tol` times the partial sum within
     /// `max_terms`.
@@ -90,7 +103,8 @@ pub struct RubenSeries {
     /// The `β` used.
     pub beta: f64,
     /// The series was not summed because a bound proved that it cannot converge within
-    /// `max_terms` (see [`Gx2::ruben_log_cdf`]); then `log_cdf = -∞` (the empty sum) and
+    /// `max_terms` (see [`Gx2::ruben_log_cdf`]), or because its argument `(x - offset)/(2β)`
+    /// is out of f64's range; then `log_cdf = -∞` (the empty sum) and
     /// `log_truncation_bound` is the Chernoff bound.
     pub skipped: bool,
 }
@@ -160,7 +174,15 @@ impl Gx2 {
 
         let half_dof = 0.5 * self.total_dof;
         let z = y / (2.0 * beta);
-        if let Some(chernoff) = self.ruben_cannot_converge(x, z, beta, options, rel_tol, chernoff) {
+        // (x - offset)/(2β) out of f64's range (x 1e-300 with weights 1e300, or the reverse):
+        // the series cannot be evaluated; say so rather than sum P(a, 0) = 0 or P(a, ∞) = 1.
+        let unrepresentable = !(z.is_normal() && beta.is_normal());
+        let cannot = if unrepresentable {
+            Some(chernoff.unwrap_or_else(|| self.chernoff_log_cdf_bound(x)))
+        } else {
+            self.ruben_cannot_converge(x, z, beta, options, rel_tol, chernoff)
+        };
+        if let Some(chernoff) = cannot {
             return RubenSeries {
                 log_cdf: f64::NEG_INFINITY,
                 log_truncation_bound: chernoff,
@@ -205,6 +227,7 @@ impl Gx2 {
         let (mut coefficient_sum, mut compensation) = (0.0_f64, 0.0_f64);
         let mut log_p = log_gamma_lr(half_dof, z);
         let mut log_bound = f64::NAN;
+        let mut checkpoint: Option<(usize, f64)> = None;
         for k in 0..options.max_terms {
             if k > 0 {
                 let (mut geometric, mut shifted) = (0.0, 0.0);
@@ -226,11 +249,7 @@ impl Gx2 {
                 }
                 g.push(geometric + k as f64 * shifted);
                 // Σ_{r=1..k} g_r b_{k-r}, skipping the flushed b_0 .. b_{first_live-1}.
-                let convolution: f64 = g[1..=k - first_live]
-                    .iter()
-                    .zip(b.iter().rev())
-                    .map(|(gr, br)| gr * br)
-                    .sum();
+                let convolution = reversed_dot(&g[1..=k - first_live], &b[first_live..k]);
                 let b_k = convolution / (2.0 * k as f64);
                 b.push(b_k);
                 if b_k > RESCALE_ABOVE {
@@ -260,7 +279,8 @@ impl Gx2 {
             let remainder = (1.0 - total).max(0.0) + 4.0 * (k + 1) as f64 * f64::EPSILON * total;
             let log_p_next = log_gamma_lr(half_dof + (k + 1) as f64, z);
             log_bound = remainder.ln() + log_p_next;
-            if log_bound <= log_sum + rel_tol.ln() {
+            let gap = log_bound - log_sum - rel_tol.ln();
+            if gap <= 0.0 {
                 return RubenSeries {
                     log_cdf: log_sum,
                     log_truncation_bound: log_bound,
@@ -269,6 +289,25 @@ impl Gx2 {
                     beta,
                     skipped: false,
                 };
+            }
+            // Give up early (module documentation, "Giving up"): at k + 1 = 512, 1024, ...,
+            // once past the bulk of the mixture index, extrapolate the decrease of the gap.
+            if (k + 1).is_power_of_two() && k + 1 >= GIVE_UP_FROM {
+                if let Some((previous_k, previous_gap)) = checkpoint {
+                    let rate = (previous_gap - gap) / (k - previous_k) as f64;
+                    let left = options.max_terms.saturating_sub(k + 1) as f64;
+                    if (1.0 - total) < 0.5 && !(rate > 0.0 && gap / rate <= 2.0 * left) {
+                        return RubenSeries {
+                            log_cdf: log_sum,
+                            log_truncation_bound: log_bound,
+                            terms: k + 1,
+                            converged: false,
+                            beta,
+                            skipped: false,
+                        };
+                    }
+                }
+                checkpoint = Some((k, gap));
             }
             log_p = log_p_next;
         }
@@ -294,11 +333,11 @@ impl Gx2 {
         chernoff: Option<f64>,
     ) -> Option<f64> {
         let n = options.max_terms as f64;
-        // ln P(M/2 + n, z): the smallest P factor of the first n terms' remainder bounds.
-        let log_p_n = log_gamma_lr(0.5 * self.total_dof + n, z);
-        if log_p_n < rel_tol.ln() {
-            return None;
-        }
+        // ln P(M/2 + n, z) ≥ (M/2 + n) ln z - z - ln Γ(M/2 + n + 1) (the first term of its
+        // series): a lower bound on the smallest P factor of the first n terms' remainder
+        // bounds, in closed form (the incomplete gamma function itself is slow for a
+        // shape of 1e290).
+        let log_p_n = gamma_lr_lower_bound(0.5 * self.total_dof + n, z);
         // ln P[K ≤ n - 1] ≤ min_u κ(u) - (n - 1) u, with κ(u) = ln G(e^u) the cumulant
         // generating function of K (convex): its minimum is where κ'(u) = E_u[K] = n - 1.
         let terms = || {
@@ -337,7 +376,9 @@ impl Gx2 {
                 low = middle;
             }
         }
-        // Any u gives a valid bound; use the bracket end below the minimizer.
+        // Any u gives a valid bound; use the bracket end below the minimizer, kept where
+        // s < 1 in f64 (at s = 1 a term with ρ_j = 1 to rounding would give 0/0).
+        let low = low.min(-1e-12);
         let s = low.exp();
         let log_g: f64 = terms()
             .map(|(rho, one_minus_rho, m, d)| {
@@ -346,13 +387,64 @@ impl Gx2 {
                     - 0.5 * d * (1.0 - s) / one_minus_rho_s
             })
             .sum();
+        if log_g.is_nan() {
+            return None;
+        }
         let log_below = (log_g - target * low).min(0.0);
         // Every remainder bound of the first n terms is ≥ P[K ≥ n] · P(M/2 + n, z), while
         // the partial sums are ≤ F ≤ e^chernoff. A margin of ln 2 keeps rounding from
         // deciding a borderline case.
+        // The partial sums are also ≤ P[K ≤ n-1] · P(M/2, z) (P decreases in its first
+        // argument), which decides the cases where F itself is tiny (M or D huge).
         let log_remainder = log1m_exp(log_below) + log_p_n;
         let chernoff = chernoff.unwrap_or_else(|| self.chernoff_log_cdf_bound(x));
-        (log_remainder > rel_tol.ln() + chernoff + std::f64::consts::LN_2).then_some(chernoff)
+        let log_partial = chernoff.min(log_below + gamma_lr_upper_bound(0.5 * self.total_dof, z));
+        (log_remainder > rel_tol.ln() + log_partial + std::f64::consts::LN_2).then_some(chernoff)
+    }
+}
+
+/// From this many terms on, [`Gx2::ruben_log_cdf`] checks at every power of two whether the
+/// series can still converge within its budget.
+const GIVE_UP_FROM: usize = 512;
+
+/// `Σ_i x_i y_(n-1-i)` with four partial sums (independent chains, about twice as fast as one).
+fn reversed_dot(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len().min(y.len());
+    let mut sums = [0.0_f64; 4];
+    let chunks = n / 4;
+    for c in 0..chunks {
+        let i = 4 * c;
+        for lane in 0..4 {
+            sums[lane] += x[i + lane] * y[n - 1 - i - lane];
+        }
+    }
+    let mut total = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+    for i in 4 * chunks..n {
+        total += x[i] * y[n - 1 - i];
+    }
+    total
+}
+
+/// A lower bound on `ln P(a, z)`, the larger of two closed forms: the first term of its
+/// series, `P(a, z) = z^a e^(-z)/Γ(a+1) · Σ_k z^k/((a+1)…(a+k)) ≥ z^a e^(-z)/Γ(a+1)`
+/// (Abramowitz & Stegun 1964, eq. 6.5.29), and for `z > a`, `P = 1 - Q ≥ 1 - (z/a)^a e^(a-z)`
+/// (the Chernoff bound of the Gamma(a, 1) law's upper tail).
+fn gamma_lr_lower_bound(a: f64, z: f64) -> f64 {
+    let first_term = (a * z.ln() - z - ln_gamma(a + 1.0)).min(0.0);
+    if z > a {
+        first_term.max(log1m_exp((a * ((z / a).ln() + 1.0) - z).min(0.0)))
+    } else {
+        first_term
+    }
+}
+
+/// An upper bound on `ln P(a, z)`: the Chernoff bound of the Gamma(a, 1) law,
+/// `P(a, z) ≤ (z/a)^a e^(a - z)` for `z < a`, and 1 otherwise.
+fn gamma_lr_upper_bound(a: f64, z: f64) -> f64 {
+    if z < a {
+        (a * ((z / a).ln() + 1.0) - z).min(0.0)
+    } else {
+        0.0
     }
 }
 
