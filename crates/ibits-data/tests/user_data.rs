@@ -217,12 +217,12 @@ fn npy_files_load_with_and_without_a_test_split() {
     );
 }
 
-/// Fashion-MNIST from the project's shared dataset folder (not vendored). Skips with a message
-/// when that folder is absent, as on a fresh machine; the IDX-directory path itself is tested
-/// above on files this test suite writes.
+/// Fashion-MNIST from data/fashion-mnist/ (git-ignored, not vendored: docs/results.md says where
+/// to get it). Skips with a message when that folder is absent, as on a fresh machine; the
+/// IDX-directory path itself is tested above on files this test suite writes.
 #[test]
 fn fashion_mnist_loads_from_its_directory_when_present() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/datasets/fashion-mnist");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/fashion-mnist");
     if !dir.is_dir() {
         eprintln!(
             "skipping: {} not present (Fashion-MNIST is not vendored)",
