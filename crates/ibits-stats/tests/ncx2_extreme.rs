@@ -299,3 +299,34 @@ fn check_point(df: f64, nc: f64, scale: f64, x: f64, step: f64) -> Result<(), Te
     }
     Ok(())
 }
+
+/// Tiny degrees of freedom and non-centrality (ν = λ, so `a = μ` down to 5e-301): the j = 0
+/// term of `1 - F = Σ_j Pois(j; λ/2) Q(ν/2 + j, x/2)`, `Q(a, y) ≈ a E1(y)`, is as large as the
+/// j = 1 term `μ Q(1 + a, y)`, and was dropped when `a + j - 1` rounded to 0 at j = 1.
+///
+/// `(ν = λ, x, ln F(x), ln(1 - F(x)))` from mpmath with `mp.dps = 50`, the parameters taken as
+/// the exact f64 values, by
+/// `S = nsum_{j=0..59} exp(-λ/2) (λ/2)^j / j! · gammainc(ν/2 + j, x/2, inf, regularized=True)`,
+/// `ln(1 - F) = log(S)`, `ln F = log1p(-S)`.
+#[rustfmt::skip]
+const TINY_SHAPE_AND_NONCENTRALITY: [(f64, f64, f64, f64); 9] = [
+    (1e-300, 0.1,  -1.7095639565053442044e-300, -690.23928955641189972),
+    (1e-300, 1.0,  -5.8315212724439713229e-301, -691.31483508621428847),
+    (1e-300, 10.0, -3.9431212951803965458e-303, -696.31131056061767798),
+    (1e-100, 0.1,  -1.7095639565053441958e-100, -229.72227095760276292),
+    (1e-100, 1.0,  -5.8315212724439712933e-101, -230.79781648740515167),
+    (1e-100, 10.0, -3.9431212951803965258e-103, -235.79429196180854118),
+    (1e-10,  0.1,  -1.7095639565258830926e-10,  -22.489612588212115444),
+    (1e-10,  1.0,  -5.831521272631862368e-11,   -23.565158117937977807),
+    (1e-10,  10.0, -3.9431212959534988999e-13,  -28.561633592148563221),
+];
+
+#[test]
+fn tiny_shape_and_noncentrality_keep_the_j0_term() {
+    for &(nu, x, want_cdf, want_sf) in &TINY_SHAPE_AND_NONCENTRALITY {
+        let (log_cdf, log_sf) = tails_within(nu, nu, 1.0, x);
+        let what = format!("nu = lambda = {nu:e}, x = {x}");
+        assert_relative(log_cdf, want_cdf, 1e-12, &format!("{what}: ln F"));
+        assert_relative(log_sf, want_sf, 1e-12, &format!("{what}: ln(1 - F)"));
+    }
+}

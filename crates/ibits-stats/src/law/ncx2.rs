@@ -645,7 +645,7 @@ fn log_lower_mixture(a: f64, mu: f64, y: f64) -> f64 {
         }
         // k(a+j-1) = k(a+j) (a+j)/y
         let ln_kernel_below = if step % ANCHOR_EVERY == 0 {
-            log_poisson_pmf(a + j - 1.0, y)
+            log_poisson_pmf(a + (j - 1.0), y)
         } else {
             ln_kernel + (a + j).ln() - ln_y
         };
@@ -669,8 +669,10 @@ fn log_lower_mixture(a: f64, mu: f64, y: f64) -> f64 {
 
 /// ln Σ_j Pois(j; μ) Q(a+j, y) for μ > 0 (see the module documentation).
 fn log_upper_mixture(a: f64, mu: f64, y: f64) -> f64 {
-    // Upper bound on the ratio T_(j-1)/T_j of successive terms below j (j ≥ 1).
-    let ratio_bound = |j: f64| j / mu * ((a + j - 1.0) / y).min(1.0);
+    // Upper bound on the ratio T_(j-1)/T_j of successive terms below j (j ≥ 1). The shape
+    // a + (j - 1) is grouped so that at j = 1 it is a, not (a + 1) - 1 = 0 for a < ε/2 (which
+    // would drop the j = 0 term, Q(a, y) ≈ a E1(y), as large as the j = 1 term when a ≈ μ).
+    let ratio_bound = |j: f64| j / mu * ((a + (j - 1.0)) / y).min(1.0);
 
     // Last index up to which the bound is below 1 (it increases with j).
     let from_poisson = mu.ceil();
@@ -760,7 +762,7 @@ fn log_density_mixture(a: f64, mu: f64, y: f64) -> f64 {
         if j == 0.0 {
             break;
         }
-        let ratio = j / mu * ((a + j - 1.0) / y);
+        let ratio = j / mu * ((a + (j - 1.0)) / y);
         if ratio < 1.0 && term * ratio <= DENSITY_TRUNCATION * sum * (1.0 - ratio) {
             break;
         }
