@@ -9,20 +9,18 @@
 //! [`Ncx2`], exact there. The property test checks the identities every answer must satisfy
 //! (the Chernoff bound, monotonicity) and the normal limit where it holds.
 
-use std::sync::mpsc;
-use std::thread;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use ibits_stats::special::log_ndtr;
 use ibits_stats::{Gx2, Gx2LogCdf, Gx2Method, Ncx2, Saddlepoint};
 use proptest::prelude::*;
 
+use common::{assert_relative, within};
+
 /// ln ½.
 const LN_HALF: f64 = -std::f64::consts::LN_2;
-
-/// A regression test must fail, not hang: the evaluation runs on its own thread and the test
-/// fails if it has not answered after this long.
-const ANSWER_WITHIN: Duration = Duration::from_secs(2);
 
 /// The bound per call of the saddlepoint and the Chernoff bound asserted by the property test
 /// (best of three, optimised test build); they take microseconds.
@@ -36,22 +34,10 @@ const SERIES_BUDGET: Duration = Duration::from_millis(250);
 /// `(log_cdf, saddlepoint)` of the one-term law `w χ'²_m(d)` at `x`, on a thread given
 /// [`ANSWER_WITHIN`].
 fn one_term(w: f64, m: f64, d: f64, x: f64) -> (Gx2LogCdf, Saddlepoint) {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
+    within(format!("gx2 w {w:e} m {m:e} d {d:e} x {x:e}"), move || {
         let law = Gx2::new(&[w], &[m], &[d], 0.0).expect("valid parameters");
-        let _ = sender.send((law.log_cdf(x), law.saddlepoint(x)));
-    });
-    receiver
-        .recv_timeout(ANSWER_WITHIN)
-        .unwrap_or_else(|_| panic!("gx2 w {w:e} m {m:e} d {d:e} x {x:e}: no answer in time"))
-}
-
-fn assert_relative(got: f64, want: f64, tol: f64, what: &str) {
-    assert!(
-        got == want || ((got - want) / want).abs() <= tol,
-        "{what}: {got:e} vs {want:e} (relative {:e})",
-        ((got - want) / want).abs()
-    );
+        (law.log_cdf(x), law.saddlepoint(x))
+    })
 }
 
 #[test]

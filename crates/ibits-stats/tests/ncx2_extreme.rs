@@ -8,23 +8,21 @@
 //! digits. Elsewhere: the generalized chi-squared saddlepoint of the one-term law and the normal
 //! limit, where their own error is known to be small (tolerances at the property test).
 
-use std::sync::mpsc;
-use std::thread;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use ibits_stats::special::log_ndtr;
 use ibits_stats::{Gx2, Ncx2, SaddlepointFormula};
 use proptest::prelude::*;
 
+use common::{assert_relative, within, ANSWER_WITHIN};
+
 /// ln ½, the value at the median of a symmetric-looking bulk.
 const LN_HALF: f64 = -std::f64::consts::LN_2;
 
 /// Relative tolerance against the 80-digit closed form: a few ulps of accumulated rounding.
 const CLOSED_FORM_REL_TOL: f64 = 1e-14;
-
-/// A regression test must fail, not hang, on code that loops: the evaluation runs on its own
-/// thread and the test fails if it has not answered after this long (the old code never did).
-const ANSWER_WITHIN: Duration = Duration::from_secs(2);
 
 /// The bound per call asserted by the property test. One call takes at most about 2 ms in an
 /// optimised build (the exact sums are capped at ~10^4 terms); the margin is for a loaded
@@ -34,24 +32,13 @@ const CALL_BUDGET: Duration = Duration::from_millis(10);
 /// `(ln F(x), ln(1 - F(x)))` of `s · χ'²_df(nc)`, evaluated on a thread that is given
 /// [`ANSWER_WITHIN`] to answer.
 fn tails_within(df: f64, nc: f64, scale: f64, x: f64) -> (f64, f64) {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let law = Ncx2::scaled(df, nc, scale).expect("valid parameters");
-        let _ = sender.send((law.log_cdf(x), law.log_sf(x)));
-    });
-    receiver.recv_timeout(ANSWER_WITHIN).unwrap_or_else(|_| {
-        panic!(
-            "ncx2 df {df:e} nc {nc:e} scale {scale:e} x {x:e}: no answer within {ANSWER_WITHIN:?}"
-        )
-    })
-}
-
-fn assert_relative(got: f64, want: f64, tol: f64, what: &str) {
-    assert!(
-        got == want || ((got - want) / want).abs() <= tol,
-        "{what}: {got:e} vs {want:e} (relative {:e})",
-        ((got - want) / want).abs()
-    );
+    within(
+        format!("ncx2 df {df:e} nc {nc:e} scale {scale:e} x {x:e}"),
+        move || {
+            let law = Ncx2::scaled(df, nc, scale).expect("valid parameters");
+            (law.log_cdf(x), law.log_sf(x))
+        },
+    )
 }
 
 #[test]
