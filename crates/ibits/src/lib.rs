@@ -90,7 +90,7 @@ pub use ibits_kernels::{Kernel, KernelOptions, KernelSpec};
 pub use ibits_nn::MlpSettings;
 pub use ibits_stats::{Gx2, Ncx2};
 pub use report::Report;
-pub use space::{EstimateOptions, Progress, Space};
+pub use space::{estimate_from_gram, EstimateOptions, Progress, Space, TaskView};
 pub use target::Target;
 pub use warning::{Warning, WarningKind};
 
@@ -102,7 +102,7 @@ pub mod prelude {
     pub use crate::fitted::{fit_errors, FitOptions};
     pub use crate::gp_space::{estimate_gp_from_gram, GpOptions, GramBlocks};
     pub use crate::report::{Format, Report};
-    pub use crate::space::{EstimateOptions, Space};
+    pub use crate::space::{estimate_from_gram, EstimateOptions, Space, TaskView};
     pub use crate::target::Target;
     pub use ibits_data::losses::read_losses;
     pub use ibits_data::{Task, TaskOptions};

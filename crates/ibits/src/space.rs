@@ -16,12 +16,15 @@
 use ibits_data::Task;
 use ibits_kernels::{KernelOptions, KernelSpec};
 use ibits_nn::{MlpSettings, TrainTest};
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::estimate::Estimate;
 use crate::fitted::FitOptions;
-use crate::gp_space::{estimate_gp, GpData, GpOptions, GpStage, JitterPolicy};
+use crate::gp_space::{
+    estimate_gp, estimate_gp_from_gram, GpData, GpOptions, GpStage, GramBlocks, JitterPolicy,
+};
 use crate::mlp_space::{estimate_mlp, MlpOptions};
 use crate::target::Target;
 use crate::warning::{Warning, WarningKind};
@@ -147,6 +150,54 @@ impl EstimateOptions {
     pub const DEFAULT_MLP_SAMPLES: usize = 100;
 }
 
+impl EstimateOptions {
+    /// The options of the exact path ([`estimate_gp`], [`estimate_gp_from_gram`]) these
+    /// options mean: the GP sample default applied.
+    pub fn gp_options(&self) -> GpOptions {
+        GpOptions {
+            jitter: self.jitter,
+            jitter_check: self.jitter_check,
+            samples: self.samples.unwrap_or(Self::DEFAULT_GP_SAMPLES),
+            seed: self.seed,
+            fit: self.fit,
+            memory_limit: self.memory_limit,
+            ..GpOptions::default()
+        }
+    }
+}
+
+/// What a space reads of a task: its name, its arrays by reference (rows are points) and its
+/// data warnings. `&Task` converts into one; analysis code with arrays of its own (e.g. from
+/// Python) builds one without copying them.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskView<'a> {
+    /// The task's name, as the estimate reports it.
+    pub name: &'a str,
+    /// X, n x d.
+    pub x_train: ArrayView2<'a, f64>,
+    /// Y, n x k (one-hot rows for classification).
+    pub y_train: ArrayView2<'a, f64>,
+    /// X_T, N x d.
+    pub x_test: ArrayView2<'a, f64>,
+    /// Y_T, N x k.
+    pub y_test: ArrayView2<'a, f64>,
+    /// Things the reader must know about the data; they become `data` warnings.
+    pub warnings: &'a [String],
+}
+
+impl<'a> From<&'a Task> for TaskView<'a> {
+    fn from(task: &'a Task) -> Self {
+        Self {
+            name: &task.name,
+            x_train: task.x_train.view(),
+            y_train: task.y_train.view(),
+            x_test: task.x_test.view(),
+            y_test: task.y_test.view(),
+            warnings: &task.warnings,
+        }
+    }
+}
+
 /// What an estimate reports while it runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -193,9 +244,9 @@ impl Space {
     /// # Errors
     /// [`Error::Option`] when no target is given, and the errors of the space's estimate
     /// (shapes, memory, kernel, factorization, networks, fit).
-    pub fn estimate(
+    pub fn estimate<'a>(
         &self,
-        task: &Task,
+        task: impl Into<TaskView<'a>>,
         targets: &[Target],
         options: &EstimateOptions,
     ) -> Result<Estimate, Error> {
@@ -206,50 +257,37 @@ impl Space {
     ///
     /// # Errors
     /// As [`Space::estimate`].
-    pub fn estimate_with_progress(
+    pub fn estimate_with_progress<'a>(
         &self,
-        task: &Task,
+        task: impl Into<TaskView<'a>>,
         targets: &[Target],
         options: &EstimateOptions,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<Estimate, Error> {
-        let task_warnings: Vec<Warning> = task
-            .warnings
-            .iter()
-            .map(|w| Warning::new(WarningKind::Data, w.clone()))
-            .collect();
+        let task: TaskView<'a> = task.into();
+        let task_warnings = data_warnings(task.warnings);
         let mut estimate = match self {
             Space::Gp(gp) => {
-                let gp_options = GpOptions {
-                    jitter: options.jitter,
-                    jitter_check: options.jitter_check,
-                    samples: options
-                        .samples
-                        .unwrap_or(EstimateOptions::DEFAULT_GP_SAMPLES),
-                    seed: options.seed,
-                    fit: options.fit,
-                    memory_limit: options.memory_limit,
-                    ..GpOptions::default()
+                let data = GpData {
+                    x_train: task.x_train,
+                    y_train: task.y_train,
+                    x_test: task.x_test,
+                    y_test: task.y_test,
                 };
                 let est = estimate_gp(
-                    &GpData::from_task(task),
+                    &data,
                     &gp.kernel,
                     targets,
-                    &gp_options,
+                    &options.gp_options(),
                     &mut |stage| progress(Progress::Stage(stage)),
                 )?;
-                Estimate::from_gp(task.name.clone(), self.label(), task_warnings, est)
+                Estimate::from_gp(task.name.to_string(), self.label(), task_warnings, est)
             }
             Space::Mlp(mlp) => {
-                let data = TrainTest::new(
-                    task.x_train.view(),
-                    task.y_train.view(),
-                    task.x_test.view(),
-                    task.y_test.view(),
-                )?;
+                let data = TrainTest::new(task.x_train, task.y_train, task.x_test, task.y_test)?;
                 let config = mlp.settings.sample_config(
-                    task.input_dim(),
-                    task.n_outputs(),
+                    task.x_train.ncols(),
+                    task.y_train.ncols(),
                     options
                         .samples
                         .unwrap_or(EstimateOptions::DEFAULT_MLP_SAMPLES),
@@ -271,10 +309,48 @@ impl Space {
                         p(Progress::Trained { done, total });
                     }
                 })?;
-                Estimate::from_mlp(task.name.clone(), self.label(), task_warnings, est)
+                Estimate::from_mlp(task.name.to_string(), self.label(), task_warnings, est)
             }
         };
         estimate.seed = options.seed;
         Ok(estimate)
     }
+}
+
+/// The data warnings of a task as typed warnings.
+fn data_warnings(warnings: &[String]) -> Vec<Warning> {
+    warnings
+        .iter()
+        .map(|w| Warning::new(WarningKind::Data, w.clone()))
+        .collect()
+}
+
+/// The inductive bias of the Gaussian-process space whose kernel blocks are given — any
+/// kernel, computed anywhere (a ResNet or attention NNGP from another library, say) — as one
+/// [`Estimate`] (space `gp-gram`): [`estimate_gp_from_gram`] with `options` read as
+/// [`Space::estimate`] reads them. `task` names the task in the estimate.
+///
+/// # Errors
+/// As [`estimate_gp_from_gram`]: a block whose shape disagrees with the targets, a
+/// non-finite entry, a K_XX or K_TT that is not symmetric, and the exact path's errors.
+pub fn estimate_from_gram(
+    task: &str,
+    blocks: GramBlocks,
+    y_train: ArrayView2<'_, f64>,
+    y_test: ArrayView2<'_, f64>,
+    targets: &[Target],
+    options: &EstimateOptions,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Estimate, Error> {
+    let est = estimate_gp_from_gram(
+        blocks,
+        y_train,
+        y_test,
+        targets,
+        &options.gp_options(),
+        &mut |stage| progress(Progress::Stage(stage)),
+    )?;
+    let mut estimate = Estimate::from_gp(task.to_string(), "gp-gram".into(), Vec::new(), est);
+    estimate.seed = options.seed;
+    Ok(estimate)
 }

@@ -21,6 +21,9 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target when none is given: half the space's mean test error.
+    pub const DEFAULT: Target = Target::RelativeToMean(0.5);
+
     /// A validated absolute target.
     ///
     /// # Errors

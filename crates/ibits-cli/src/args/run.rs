@@ -53,7 +53,7 @@ impl RunArgs {
             out.push(Target::relative(r).map_err(|e| usage(format!("--target-rel: {e}")))?);
         }
         if out.is_empty() {
-            out.push(Target::RelativeToMean(0.5));
+            out.push(Target::DEFAULT);
         }
         Ok(out)
     }
@@ -61,14 +61,19 @@ impl RunArgs {
     /// The estimate's options for `space` (checked before any work: the fit needs at least 10
     /// samples).
     pub fn options(&self, space: &Space) -> anyhow::Result<EstimateOptions> {
+        self.options_for(matches!(space, Space::Mlp(_)))
+    }
+
+    /// The estimate's options for a trained-network space (`trained`) or a GP space.
+    pub fn options_for(&self, trained: bool) -> anyhow::Result<EstimateOptions> {
         let min = ibits::stats::fit::MIN_SAMPLES;
-        match (space, self.samples) {
-            (Space::Mlp(_), Some(s)) if s < min => {
+        match (trained, self.samples) {
+            (true, Some(s)) if s < min => {
                 return Err(usage(format!(
                     "--samples: a trained-network space needs at least {min} networks, got {s}"
                 )))
             }
-            (Space::Gp(_), Some(s)) if s > 0 && s < min => {
+            (false, Some(s)) if s > 0 && s < min => {
                 return Err(usage(format!(
                     "--samples must be 0 (exact law only) or >= {min} (the paper's fit needs {min}), got {s}"
                 )))

@@ -5,6 +5,8 @@ use ibits::kernels::KernelError;
 use ibits::nn::{Activation, InitName, Precision};
 use ibits::{KernelOptions, MlpSettings, Space};
 
+use std::path::PathBuf;
+
 use crate::output::usage;
 
 /// Hypothesis spaces `ibits estimate` knows.
@@ -31,6 +33,9 @@ pub enum KernelArg {
     NngpErf,
     /// NTK of a ReLU MLP with --depth hidden layers.
     NtkRelu,
+    /// Any kernel, as its Gram matrices (--gram-train, --gram-cross, --gram-test; `ibits
+    /// estimate` only).
+    Gram,
 }
 
 impl KernelArg {
@@ -42,6 +47,7 @@ impl KernelArg {
             KernelArg::NngpRelu => "nngp-relu",
             KernelArg::NngpErf => "nngp-erf",
             KernelArg::NtkRelu => "ntk-relu",
+            KernelArg::Gram => "gram",
         }
     }
 }
@@ -110,6 +116,15 @@ pub struct SpaceArgs {
     /// Polynomial degree (1..=64) [default: 3].
     #[arg(long)]
     pub degree: Option<u32>,
+    /// --kernel gram: K_XX = k(X, X), n x n, symmetric (.npy, f32 or f64).
+    #[arg(long, value_name = "FILE")]
+    pub gram_train: Option<PathBuf>,
+    /// --kernel gram: K_XT = k(X, X_T), n x N (.npy).
+    #[arg(long, value_name = "FILE")]
+    pub gram_cross: Option<PathBuf>,
+    /// --kernel gram: K_TT = k(X_T, X_T), N x N, symmetric (.npy).
+    #[arg(long, value_name = "FILE")]
+    pub gram_test: Option<PathBuf>,
     /// --space mlp: units per hidden layer (>= 1) [default: 256].
     #[arg(long)]
     pub width: Option<usize>,
@@ -158,10 +173,57 @@ impl SpaceArgs {
             ("--bandwidth", self.bandwidth.is_some()),
             ("--amplitude", self.amplitude.is_some()),
             ("--degree", self.degree.is_some()),
+            ("--gram-train", self.gram_train.is_some()),
+            ("--gram-cross", self.gram_cross.is_some()),
+            ("--gram-test", self.gram_test.is_some()),
         ]
         .into_iter()
         .filter_map(|(f, set)| set.then_some(f))
         .collect()
+    }
+
+    /// The Gram matrix files of `--kernel gram` (K_XX, K_XT, K_TT), or `None` for the other
+    /// kernels; a usage error when some are missing, or given with another kernel, or with
+    /// another kernel flag.
+    pub fn gram_files(&self) -> anyhow::Result<Option<[PathBuf; 3]>> {
+        let files = [&self.gram_train, &self.gram_cross, &self.gram_test];
+        if self.kernel != Some(KernelArg::Gram) {
+            return match self
+                .kernel_flags_given()
+                .into_iter()
+                .find(|f| f.starts_with("--gram"))
+            {
+                Some(flag) => Err(usage(format!("{flag} applies to --kernel gram only"))),
+                None => Ok(None),
+            };
+        }
+        let options = [
+            ("--depth", self.depth.is_some()),
+            ("--sigma-w", self.sigma_w.is_some()),
+            ("--sigma-b", self.sigma_b.is_some()),
+        ];
+        let given = self
+            .kernel_flags_given()
+            .into_iter()
+            .chain(self.network_flags_given());
+        let given = given.chain(options.into_iter().filter_map(|(f, set)| set.then_some(f)));
+        if let Some(flag) = given
+            .into_iter()
+            .find(|f| !f.starts_with("--gram") && *f != "--kernel")
+        {
+            return Err(usage(format!(
+                "{flag} does not apply to --kernel gram: the Gram matrices are the kernel"
+            )));
+        }
+        if self.space != SpaceArg::Gp {
+            return Err(usage("--kernel gram needs --space gp"));
+        }
+        match files {
+            [Some(a), Some(b), Some(c)] => Ok(Some([a.clone(), b.clone(), c.clone()])),
+            _ => Err(usage(
+                "--kernel gram needs --gram-train K_XX.npy, --gram-cross K_XT.npy and --gram-test K_TT.npy",
+            )),
+        }
     }
 
     /// The network flags that were given, by flag name.
@@ -265,6 +327,11 @@ impl SpaceArgs {
     /// something else (the MLP model classes of `ibits models`), so they are not errors with
     /// `--space gp`.
     pub fn space(&self, network_flags_elsewhere: bool) -> anyhow::Result<Space> {
+        if self.kernel == Some(KernelArg::Gram) {
+            return Err(usage(
+                "--kernel gram: only `ibits estimate` takes Gram matrices (--gram-train, --gram-cross, --gram-test)",
+            ));
+        }
         match self.space {
             SpaceArg::Gp => {
                 if !network_flags_elsewhere {

@@ -9,7 +9,9 @@
 //! median-distance bandwidth, eps = 0.5 x the mean error).
 
 use ibits::text::{self, TaskInfo};
-use ibits::{Estimate, Progress};
+use std::path::PathBuf;
+
+use ibits::{Estimate, GramBlocks, Progress};
 use serde::Serialize;
 
 use crate::args::{RunArgs, SpaceArgs, TaskArgs};
@@ -61,6 +63,9 @@ pub(crate) fn estimate_error(e: ibits::Error) -> anyhow::Error {
 
 /// Run `ibits estimate`.
 pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
+    if let Some(files) = args.space.gram_files()? {
+        return run_gram(args, &files);
+    }
     let space = args.space.space(false)?;
     let options = args.run.options(&space)?;
     let targets = args.run.targets()?;
@@ -82,14 +87,51 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
     });
     bar.finish_and_clear();
     let estimate = result.map_err(estimate_error)?;
-    let info = TaskInfo::of(&task);
+    print_estimate(args, &task, &estimate)
+}
+
+/// `--kernel gram`: the exact law of the GP space whose Gram matrices are given, with the
+/// task's targets Y and Y_T.
+fn run_gram(args: &EstimateArgs, [train, cross, test]: &[PathBuf; 3]) -> anyhow::Result<()> {
+    let options = args.run.options_for(false)?;
+    let targets = args.run.targets()?;
+    let task = args.task.load_within(options.memory_limit)?;
+    let blocks = GramBlocks::read_npy(train, cross, test)?;
+    let bar = progress_bar(7, args.json, "GP estimate");
+    let (y, yt) = (task.y_train.view(), task.y_test.view());
+    let result =
+        ibits::estimate_from_gram(&task.name, blocks, y, yt, &targets, &options, &mut |p| {
+            if let Progress::Stage(stage) = p {
+                bar.set_message(text::estimate::stage_name(stage));
+                bar.inc(1);
+            }
+        });
+    bar.finish_and_clear();
+    let estimate = result.map_err(|e| match e {
+        ibits::Error::Shape { .. } | ibits::Error::Option { .. } => usage(format!(
+            "{e} (the Gram matrices must be K_XX: n x n, K_XT: n x N, K_TT: N x N for the task's n = {}, N = {})",
+            task.n_train(),
+            task.y_test.nrows()
+        )),
+        other => estimate_error(other),
+    })?;
+    print_estimate(args, &task, &estimate)
+}
+
+/// Print an estimate as text or JSON.
+fn print_estimate(
+    args: &EstimateArgs,
+    task: &ibits::Task,
+    estimate: &Estimate,
+) -> anyhow::Result<()> {
+    let info = TaskInfo::of(task);
     if args.json {
         return print_json(&EstimateOutput {
             task_description: &info,
-            estimate: &estimate,
+            estimate,
         });
     }
-    print_text(&text::estimate::estimate(&info, &estimate))
+    print_text(&text::estimate::estimate(&info, estimate))
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub fn run(args: &FitArgs) -> anyhow::Result<()> {
             _ => usage(message),
         }
     })?;
-    let report = FitReport::new(args.losses.clone(), &estimate, &config);
+    let report = FitReport::new(Some(args.losses.clone()), &estimate, &config);
     if args.json {
         print_json(&report)
     } else {

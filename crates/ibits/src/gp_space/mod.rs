@@ -400,12 +400,7 @@ pub fn estimate_gp(
 
     progress(GpStage::Kernel);
     let start = Instant::now();
-    let (kernel, kernel_rule) = kernel.resolve(data.x_train)?;
-    let blocks = GramBlocks {
-        K_XX: gram(&kernel, data.x_train)?,
-        K_XT: cross_gram(&kernel, data.x_train, data.x_test)?,
-        K_TT: gram(&kernel, data.x_test)?,
-    };
+    let (blocks, kernel, kernel_rule) = GramBlocks::compute(kernel, data.x_train, data.x_test)?;
     timing.kernel_s = start.elapsed().as_secs_f64();
     let header = Header {
         kernel: Some(kernel),
@@ -581,6 +576,70 @@ pub struct GramBlocks {
 }
 
 impl GramBlocks {
+    /// The blocks of `kernel` on training inputs `x_train` (n x d) and test inputs `x_test`
+    /// (N x d), exactly as [`estimate_gp`] computes them, with the concrete kernel and the rule
+    /// that set a parameter (the median bandwidth), if any.
+    ///
+    /// # Errors
+    /// [`Error::Kernel`] for non-finite inputs, inputs of different widths or a bandwidth rule
+    /// that cannot be applied.
+    pub fn compute(
+        kernel: &KernelSpec,
+        x_train: ArrayView2<'_, f64>,
+        x_test: ArrayView2<'_, f64>,
+    ) -> Result<(Self, Kernel, Option<String>), Error> {
+        let (kernel, rule) = kernel.resolve(x_train)?;
+        let blocks = Self {
+            K_XX: gram(&kernel, x_train)?,
+            K_XT: cross_gram(&kernel, x_train, x_test)?,
+            K_TT: gram(&kernel, x_test)?,
+        };
+        Ok((blocks, kernel, rule))
+    }
+
+    /// The blocks read from `.npy` files (f32 or f64, 2-D, C order; f32 widened exactly), e.g.
+    /// written by `numpy.save` from another library's kernel. Shapes are checked against the
+    /// targets when the blocks are used.
+    ///
+    /// # Errors
+    /// [`Error::Data`] naming the file for an unreadable, malformed or non-finite array, and
+    /// [`Error::Context`] naming the file for an array that is not 2-D.
+    pub fn read_npy(
+        train: &std::path::Path,
+        cross: &std::path::Path,
+        test: &std::path::Path,
+    ) -> Result<Self, Error> {
+        let read = |path: &std::path::Path, what: &str| -> Result<faer::Mat<f64>, Error> {
+            let a = ibits_data::read_npy(path)?;
+            let [rows, cols] = a.shape[..] else {
+                return Err(Error::Context {
+                    context: format!("reading {what} from {}", path.display()),
+                    source: Box::new(Error::Option {
+                        what: "Gram block shape",
+                        allowed: "a 2-D array (rows, columns)",
+                        got: format!("{:?}", a.shape),
+                    }),
+                });
+            };
+            let values = a.to_f64();
+            Ok(faer::Mat::from_fn(rows, cols, |i, j| values[i * cols + j]))
+        };
+        Ok(Self {
+            K_XX: read(train, "K_XX (training x training)")?,
+            K_XT: read(cross, "K_XT (training x test)")?,
+            K_TT: read(test, "K_TT (test x test)")?,
+        })
+    }
+
+    /// The blocks as ndarray arrays (rows are points): K_XX, K_XT, K_TT, e.g. to save them
+    /// with `numpy.save`-compatible writers or hand them to another library.
+    pub fn to_ndarray(&self) -> [ndarray::Array2<f64>; 3] {
+        let copy = |m: &faer::Mat<f64>| {
+            ndarray::Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)])
+        };
+        [copy(&self.K_XX), copy(&self.K_XT), copy(&self.K_TT)]
+    }
+
     /// The blocks from ndarray arrays (rows are points), e.g. read from `.npy` files or computed
     /// by another library; copied into the column-major layout the factorizations use.
     pub fn from_ndarray(

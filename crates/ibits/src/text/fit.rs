@@ -18,8 +18,9 @@ pub const METHOD: &str =
 /// written as `null`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FitReport {
-    /// The loss file.
-    pub losses: PathBuf,
+    /// The loss file (absent when the losses were given in memory, e.g. from Python).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub losses: Option<PathBuf>,
     /// S, samples read.
     pub n_samples: usize,
     /// eps, the target test error (units of the losses).
@@ -86,7 +87,7 @@ pub struct FitReport {
 
 impl FitReport {
     /// The report of `e`, fitted to the losses in `losses` with bootstrap `config`.
-    pub fn new(losses: PathBuf, e: &FittedEstimate, config: &FitConfig) -> Self {
+    pub fn new(losses: Option<PathBuf>, e: &FittedEstimate, config: &FitConfig) -> Self {
         Self {
             losses,
             n_samples: e.n_samples,
@@ -140,9 +141,11 @@ pub fn fit(r: &FitReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "fitted law      s*ncx2(df, nc), loc 0, from {} samples in {}",
+        "fitted law      s*ncx2(df, nc), loc 0, from {} samples{}",
         r.n_samples,
-        r.losses.display()
+        r.losses
+            .as_ref()
+            .map_or(String::new(), |p| format!(" in {}", p.display()))
     );
     let _ = writeln!(out, "  df            {:.6}", r.df);
     let _ = writeln!(out, "  nc            {:.6}", r.nc);
@@ -242,7 +245,7 @@ mod tests {
             ..FitConfig::default()
         };
         let e = estimate_fitted(&samples, 3.0, &config).unwrap();
-        let report = FitReport::new(PathBuf::from("l.csv"), &e, &config);
+        let report = FitReport::new(Some(PathBuf::from("l.csv")), &e, &config);
         assert_eq!((report.n_samples, report.bootstrap), (200, 0));
         assert_eq!(
             report.count_below,
