@@ -16,6 +16,8 @@
 //! and reproducible; parallelism is across networks ([`crate::sample`]).
 
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis, Zip};
+use ndarray_rand::RandomExt;
+use rand::distr::Distribution;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
@@ -126,10 +128,9 @@ impl<T: Real> Mlp<T> {
                         sigma_b,
                     ),
                 };
-                let weight = Array2::from_shape_simple_fn((fan_in, fan_out), || {
-                    T::from_f64(w_law.draw(rng))
-                });
-                let bias = Array1::from_shape_simple_fn(fan_out, || T::from_f64(b_law.draw(rng)));
+                // ndarray-rand fills in row-major order, one draw per entry.
+                let weight = Array2::random_using((fan_in, fan_out), Draw::<T>::new(w_law), rng);
+                let bias = Array1::random_using(fan_out, Draw::<T>::new(b_law), rng);
                 Layer {
                     weight,
                     bias,
@@ -469,6 +470,28 @@ impl Law {
             Law::Uniform(bound) => bound * (2.0 * rng.random::<f64>() - 1.0),
             Law::Normal(std) => std * rng.sample::<f64, _>(StandardNormal),
         }
+    }
+}
+
+/// A [`Law`] drawn in f64 and rounded to `T`, as a distribution for ndarray-rand.
+#[derive(Debug, Clone, Copy)]
+struct Draw<T> {
+    law: Law,
+    float: std::marker::PhantomData<T>,
+}
+
+impl<T> Draw<T> {
+    fn new(law: Law) -> Self {
+        Self {
+            law,
+            float: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Real> Distribution<T> for Draw<T> {
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> T {
+        T::from_f64(self.law.draw(rng))
     }
 }
 
