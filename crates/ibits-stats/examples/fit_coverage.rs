@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .skip(1)
         .map(|a| a.parse())
         .collect::<Result<_, _>>()?;
-    if args.len() < 7 || (args.len() - 4) % 3 != 0 {
+    if args.len() < 7 || !(args.len() - 4).is_multiple_of(3) {
         return Err("usage: fit_coverage S REPS B P (dof nc scale)...".into());
     }
     let (samples, reps, bootstrap, p) =

@@ -441,7 +441,7 @@ mod tests {
     #[test]
     fn reads_numpy_header_literally() {
         let mut h = b"{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }".to_vec();
-        while (10 + h.len() + 1) % 64 != 0 {
+        while !(10 + h.len() + 1).is_multiple_of(64) {
             h.push(b' ');
         }
         h.push(b'\n');
