@@ -68,6 +68,10 @@ fn markdown_and_html_reports_render_with_charts() {
             "## Numerical health",
             "## Warnings",
             "## Settings",
+            "## Appendix",
+            "### A. Every estimate",
+            "### B. Warnings by cell",
+            "### C. Numerical health per target",
         ]
     );
     // 8 cells with 3 targets: one bits-vs-eps chart per cell, comparisons for each of the

@@ -161,6 +161,14 @@ pub struct ErrorDistribution {
     /// producer, which has the law's density).
     #[serde(default)]
     pub fitted_density: Option<Vec<(f64, f64)>>,
+    /// Natural log of the exact density from the smallest target error to the top of the
+    /// sampled range, as (x, ln density) pairs: the tail where the targets lie, whose densities
+    /// underflow f64 (e.g. 1e-2800) and are kept as logarithms.
+    #[serde(default)]
+    pub exact_log_density: Option<Vec<(f64, f64)>>,
+    /// Natural log of the fitted density on the same points.
+    #[serde(default)]
+    pub fitted_log_density: Option<Vec<(f64, f64)>>,
 }
 
 /// Parameters of the fitted law s * ncx2(dof, noncentrality), location 0.

@@ -63,7 +63,7 @@ fn skeleton(markdown: &str) -> String {
 
 const SKELETON: &str = "# Inductive bias report: render
 ## Summary
-table: | cell | task | hypothesis space | n | N | k | eps | eps rule | exact (bits) | fitted (bits) [95% interval] | counting (bits) [interval] (hits/S) | Chernoff bound (bits, ≥) | paper-compatible (bits) | mean error | S | wall (s) |
+table: | cell | task | hypothesis space | n | N | eps | bits [95% interval] | method |
 ## Test-error distributions
 figure: plots/hist-cell-0000.png
 figure: plots/hist-cell-0001.png
@@ -106,11 +106,18 @@ figure: plots/bits-vs-dim-01.png
 figure: plots/bits-vs-dim-02.png
 figure: plots/bits-vs-dim-03.png
 ## Numerical health
-table: | cell | task | hypothesis space | n | N | k | target | jitter | clipped mass (fraction of trace) | exact (bits) | Ruben (bits) | at 10x jitter (bits) | change |
+table: | cell | task | hypothesis space | n | N | jitter | clipped mass (fraction of trace) | exact method | largest relative change at 10x jitter |
 ## Warnings
 ## Settings
 code: toml
-table: | cell | id | seed | task | intrinsic dim | hypothesis space | parameters | n | N | k | status |";
+table: | cell | id | seed | task | intrinsic dim | hypothesis space | parameters | n | N | k | status |
+## Appendix
+### A. Every estimate
+table: | cell | task | hypothesis space | n | N | k | eps | eps rule | exact (bits) | fitted (bits) [95% interval] | counting (bits) [interval] (hits/S) | Chernoff bound (bits, ≥) | paper-compatible (bits) | mean error | S | wall (s) |
+### B. Warnings by cell
+table: | cell | task · hypothesis space | target | category | warning |
+### C. Numerical health per target
+table: | cell | task · hypothesis space | n | N | target | jitter | clipped mass (fraction of trace) | exact (bits) | Ruben (bits) | at 10x jitter (bits) | relative change |";
 
 #[test]
 fn markdown_report_has_the_expected_structure_and_images() {
@@ -123,13 +130,26 @@ fn markdown_report_has_the_expected_structure_and_images() {
     assert_eq!(skeleton(&markdown), SKELETON);
     // The fitted interval differs from its bootstrap half, so both are shown.
     assert!(markdown.contains(" (bootstrap ["), "{markdown}");
+    // The one warning is one kind, in one cell; Appendix B lists it with its cell.
     assert!(
-        markdown.contains("- cell 0 (synthetic:dim=2 · chi2 (scale=1.0)): example warning"),
+        markdown.contains("- **other** (1 warning, cell 0): example warning"),
         "{markdown}"
     );
     assert!(
-        markdown
-            .contains("| 0 | synthetic:dim=2 | chi2 (scale=1.0) | 10 | 50 | 1 | 0.1 | absolute |"),
+        markdown.contains(
+            "| 0 | synthetic:dim=2 · chi2 (scale=1.0) | the cell | other | example warning |"
+        ),
+        "{markdown}"
+    );
+    // The short summary row and the full row of Appendix A (4 significant digits).
+    assert!(
+        markdown.contains("| 0 | synthetic:dim=2 | chi2 (scale=1.0) | 10 | 50 | 0.1000 | "),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(
+            "| 0 | synthetic:dim=2 | chi2 (scale=1.0) | 10 | 50 | 1 | 0.1000 | absolute |"
+        ),
         "{markdown}"
     );
     assert_eq!(files.plots.len(), 12 + 12 + 6 + 3 + 3);
@@ -194,6 +214,8 @@ fn bitmap_charts_contain_drawn_text_and_data() {
         errors: (1..=500).map(|i| (i as f64 / 50.0).sqrt()).collect(),
         exact_density: Some((1..100).map(|i| (i as f64 / 20.0, 0.5)).collect()),
         fitted_density: None,
+        exact_log_density: None,
+        fitted_log_density: None,
         targets: vec![(0.5, "eps = 0.5".into())],
     };
     let rgb = render_rgb(&chart).unwrap();

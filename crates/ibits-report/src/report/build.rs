@@ -10,8 +10,8 @@ use crate::record::CellRecord;
 use crate::report::document::Block;
 use crate::report::plot::PlotFiles;
 use crate::report::section::{
-    bits_vs_eps, comparisons, distributions, health, preamble, settings, summary, trends, warnings,
-    Context, Figures,
+    appendix, bits_vs_eps, comparisons, distributions, health, preamble, settings, summary, trends,
+    warnings, Context, Figures,
 };
 use crate::sweep::ResultSet;
 
@@ -22,8 +22,8 @@ pub use crate::report::section::{MAX_CELL_FIGURES, PLOTS_DIR};
 ///
 /// The sections, in order: the title and preamble, Summary, Test-error distributions, Bits vs
 /// target error, Comparisons across tasks and hypothesis spaces, Bits vs training-set size,
-/// Bits vs intrinsic dimension, Numerical health, Warnings, Settings. The chart files are
-/// listed in drawing order, which is document order.
+/// Bits vs intrinsic dimension, Numerical health, Warnings, Settings, Appendix. The chart files
+/// are listed in drawing order, which is document order.
 ///
 /// # Errors
 /// [`ReportError::Plot`] or [`ReportError::Io`] from drawing.
@@ -43,5 +43,6 @@ pub fn build_report(
     blocks.extend(health::section(&ctx));
     blocks.extend(warnings::section(&ctx));
     blocks.extend(settings::section(&ctx));
+    blocks.extend(appendix::section(&ctx));
     Ok((blocks, figures.into_plots()))
 }

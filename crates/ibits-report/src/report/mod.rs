@@ -16,7 +16,8 @@
 //! or a name in it that is not a plain `.png` or `.svg` file name, is left alone.
 //! The sections, in order: Summary, Test-error distributions, Bits vs target error,
 //! Comparisons across tasks and hypothesis spaces, Bits vs training-set size, Bits vs
-//! intrinsic dimension, Numerical health, Warnings, Settings.
+//! intrinsic dimension, Numerical health, Warnings, Settings, Appendix (every estimate, every
+//! warning, numerical health per target).
 //!
 //! [`build_report`] assembles them in that order; each section is built by its own module
 //! (`report/section/`), and each chart kind is drawn by its own module under [`plot`].

@@ -141,6 +141,8 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
                 scale,
             }),
             fitted_density: Some(density.iter().map(|&(x, f)| (x, 0.9 * f)).collect()),
+            exact_log_density: None,
+            fitted_log_density: None,
         }),
         estimates,
         warnings: if cell.index == 0 {

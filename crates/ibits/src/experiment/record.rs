@@ -66,16 +66,24 @@ pub fn cell_record(
     let distribution = (!estimate.sampled_errors.is_empty()).then(|| {
         let errors = &estimate.sampled_errors;
         let grid = density_grid(errors);
+        let smallest_eps = estimate
+            .targets
+            .iter()
+            .map(|t| t.eps)
+            .fold(f64::INFINITY, f64::min);
+        let tail = tail_grid(smallest_eps, &grid);
         let law = estimate.fitted_law.as_ref();
+        let fitted =
+            law.and_then(|l| ibits_stats::Ncx2::scaled(l.dof, l.noncentrality, l.scale).ok());
+        let exact = estimate.exact_law.as_ref();
         ErrorDistribution {
             test_errors: thinned(errors),
-            exact_density: estimate
-                .exact_law
-                .as_ref()
-                .map(|law| density_on(&grid, |x| law.saddlepoint_log_pdf(x))),
+            exact_density: exact.map(|law| density_on(&grid, |x| law.saddlepoint_log_pdf(x))),
             fitted_law: law.and_then(|l| recorded_law(l.dof, l.noncentrality, l.scale)),
-            fitted_density: law
-                .and_then(|l| fitted_density(&grid, l.dof, l.noncentrality, l.scale)),
+            fitted_density: fitted.map(|law| density_on(&grid, |x| law.log_pdf(x))),
+            exact_log_density: exact
+                .and_then(|law| log_density_on(&tail, |x| law.saddlepoint_log_pdf(x))),
+            fitted_log_density: fitted.and_then(|law| log_density_on(&tail, |x| law.log_pdf(x))),
         }
     });
     let gp = estimate.gp();
@@ -143,13 +151,29 @@ fn recorded_law(dof: f64, noncentrality: f64, scale: f64) -> Option<RecordedLaw>
         })
 }
 
-/// The density of the fitted s·χ'²_ν(λ) on the grid, when the law is valid.
-fn fitted_density(
-    grid: &[f64],
-    dof: f64,
-    noncentrality: f64,
-    scale: f64,
-) -> Option<Vec<(f64, f64)>> {
-    let law = ibits_stats::Ncx2::scaled(dof, noncentrality, scale).ok()?;
-    Some(density_on(grid, |x| law.log_pdf(x)))
+/// An even grid from the smallest target error to the top of the density grid, when that
+/// target lies below the grid (the tail the histogram's lower panel draws).
+fn tail_grid(smallest_eps: f64, grid: &[f64]) -> Vec<f64> {
+    match (grid.first(), grid.last()) {
+        (Some(&lo), Some(&hi))
+            if smallest_eps.is_finite() && smallest_eps > 0.0 && smallest_eps < lo =>
+        {
+            (0..DENSITY_POINTS)
+                .map(|i| {
+                    smallest_eps + (hi - smallest_eps) * i as f64 / (DENSITY_POINTS - 1) as f64
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// (x, ln f(x)) on the grid, keeping finite values only; `None` for an empty grid.
+fn log_density_on(grid: &[f64], log_pdf: impl Fn(f64) -> f64) -> Option<Vec<(f64, f64)>> {
+    (!grid.is_empty()).then(|| {
+        grid.iter()
+            .map(|&x| (x, log_pdf(x)))
+            .filter(|(_, l)| l.is_finite())
+            .collect()
+    })
 }

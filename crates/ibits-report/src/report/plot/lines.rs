@@ -1,18 +1,24 @@
-//! Line charts: bits against a numeric axis, with interval bands, optional log axes, and the
-//! legend placed in the corner the lines cross least.
+//! Line charts: bits against a numeric axis, with interval bands, optional log axes, distinct
+//! strokes and markers drawn in z-order, and a legend that covers no data.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{format_value, padded_range, titled, Figure, LogAxis, BITS_RESOLUTION, FONT, PALETTE};
+use super::legend::{LegendEntry, Marker, Swatch};
+use super::panel::{draw_panel, Frame, Primitive};
+use super::{
+    padded_range, titled, Axis, Figure, Layout, LogAxis, Scale, BITS_RESOLUTION, MAX_TICKS, PALETTE,
+};
 
 /// How a series is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stroke {
-    /// Solid line with markers.
+    /// Solid line.
     Solid,
     /// Dashed line (bounds).
     Dashed,
+    /// Dotted line.
+    Dotted,
     /// Markers only (counting estimates).
     Markers,
 }
@@ -24,29 +30,52 @@ pub struct Series {
     pub label: String,
     /// (x, y) points, in increasing x.
     pub points: Vec<(f64, f64)>,
-    /// Interval band (x, lower, upper); empty for none.
+    /// Interval band (x, lower, upper); empty for none. Drawn as a shaded band under every
+    /// line when it has two or more points and the series is a line, else as whiskers.
     pub band: Vec<(f64, f64, f64)>,
     /// Line style.
     pub stroke: Stroke,
     /// Index into [`PALETTE`].
     pub color: usize,
+    /// Marker at each point.
+    pub marker: Marker,
+    /// Line width in pixels.
+    pub width: u32,
 }
 
-/// y against a numeric x, with interval bands.
+impl Series {
+    /// A series with the default look: a solid line 2 pixels wide with filled circles.
+    pub fn new(label: impl Into<String>, points: Vec<(f64, f64)>, color: usize) -> Self {
+        Self {
+            label: label.into(),
+            points,
+            band: Vec::new(),
+            stroke: Stroke::Solid,
+            color,
+            marker: Marker::Circle,
+            width: 2,
+        }
+    }
+}
+
+/// y against a numeric x, with interval bands. Series are drawn in order, so later series lie
+/// on top (z-order); every band is drawn before every line.
 #[derive(Debug, Clone)]
 pub struct LineChart {
     /// Chart title.
     pub title: String,
     /// What it was computed from.
     pub subtitle: String,
-    /// x-axis label with unit.
+    /// x-axis label with unit in brackets at the end.
     pub x_label: String,
-    /// y-axis label with unit.
+    /// y-axis label with unit in brackets at the end.
     pub y_label: String,
     /// Log-scale x axis.
     pub x_log: bool,
     /// Log-scale y axis.
     pub y_log: bool,
+    /// x is an integer quantity (n, a dimension): whole-number ticks.
+    pub x_integer: bool,
     /// The series.
     pub series: Vec<Series>,
 }
@@ -63,8 +92,17 @@ impl LineChart {
     }
 }
 
+/// Half-size in pixels of a marker on a line.
+fn marker_size(marker: Marker) -> i32 {
+    match marker {
+        Marker::Diamond | Marker::Ring => 7,
+        Marker::Cross | Marker::Square => 5,
+        _ => 4,
+    }
+}
+
 impl Figure for LineChart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<Layout, String> {
         let body = titled(root, &self.title, &self.subtitle)?;
         let xs = || {
             self.series.iter().flat_map(|s| {
@@ -82,194 +120,116 @@ impl Figure for LineChart {
                     .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
             })
         };
-        let x_axis = if self.x_log {
+        let x_log = if self.x_log {
             LogAxis::new(xs(), 0.0)
         } else {
             None
         };
-        let y_axis = if self.y_log {
+        let y_log = if self.y_log {
             LogAxis::new(ys(), BITS_RESOLUTION)
         } else {
             None
         };
-        let map_x = |v: f64| x_axis.map_or(v, |a| a.map(v));
-        let map_y = |v: f64| y_axis.map_or(v, |a| a.map(v));
+        let map_x = |v: f64| x_log.map_or(v, |a| a.map(v));
+        let map_y = |v: f64| y_log.map_or(v, |a| a.map(v));
         let (x_lo, x_hi) = padded_range(xs().map(map_x), 0.05).ok_or("no finite point to plot")?;
         let (y_lo, y_hi) = padded_range(ys().map(map_y), 0.08).ok_or("no finite point to plot")?;
-        let y_lo = if y_axis.is_some() {
-            y_lo
+        // A linear axis starts at 0 when no value is negative (bits: lengths from 0).
+        let y_lo = if y_log.is_none() && ys().filter(|v| v.is_finite()).all(|v| v >= 0.0) {
+            0.0
         } else {
-            y_lo.min(0.0).max(if y_lo >= 0.0 { 0.0 } else { y_lo })
+            y_lo
         };
-        let (x_log, y_log) = (x_axis.is_some(), y_axis.is_some());
-        let x_fmt = move |v: &f64| format_value(if x_log { 10f64.powf(*v) } else { *v });
-        let y_fmt = move |v: &f64| format_value(if y_log { 10f64.powf(*v) } else { *v });
-        let x_desc = x_axis.map_or(self.x_label.clone(), |a| a.describe(&self.x_label));
-        let y_desc = y_axis.map_or(self.y_label.clone(), |a| a.describe(&self.y_label));
-        let mut chart = ChartBuilder::on(&body)
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(84)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .x_label_formatter(&x_fmt)
-            .y_label_formatter(&y_fmt)
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let x_scale = match (x_log.is_some(), self.x_integer) {
+            (true, _) => Scale::Log,
+            (false, true) => Scale::Integer,
+            (false, false) => Scale::Linear,
+        };
+        let y_scale = if y_log.is_some() {
+            Scale::Log
+        } else {
+            Scale::Linear
+        };
+        let x_desc = x_log.map_or(self.x_label.clone(), |a| a.describe(&self.x_label));
+        let y_desc = y_log.map_or(self.y_label.clone(), |a| a.describe(&self.y_label));
+
+        let mapped = |points: &[(f64, f64)]| -> Vec<(f64, f64)> {
+            points.iter().map(|p| (map_x(p.0), map_y(p.1))).collect()
+        };
+        let mut primitives = Vec::new();
+        // Bands first, under every line.
         for series in &self.series {
-            let color = PALETTE[series.color % PALETTE.len()];
-            let points: Vec<(f64, f64)> = series
-                .points
-                .iter()
-                .map(|p| (map_x(p.0), map_y(p.1)))
-                .filter(|p| p.0.is_finite() && p.1.is_finite())
-                .collect();
-            if series.band.len() >= 2 {
+            if series.band.len() >= 2 && series.stroke != Stroke::Markers {
+                let color = PALETTE[series.color % PALETTE.len()];
                 let mut polygon: Vec<(f64, f64)> = series
                     .band
                     .iter()
                     .map(|b| (map_x(b.0), map_y(b.1)))
                     .collect();
                 polygon.extend(series.band.iter().rev().map(|b| (map_x(b.0), map_y(b.2))));
-                polygon.retain(|p| p.0.is_finite() && p.1.is_finite());
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        polygon,
-                        color.mix(0.18).filled(),
-                    )))
-                    .map_err(|e| e.to_string())?;
-            } else {
+                primitives.push(Primitive::Fill {
+                    polygon,
+                    color,
+                    alpha: 0.18,
+                });
+            }
+        }
+        let mut legend = Vec::new();
+        for series in &self.series {
+            let color = PALETTE[series.color % PALETTE.len()];
+            if series.band.len() < 2 || series.stroke == Stroke::Markers {
                 for b in &series.band {
-                    let (x, lo, hi) = (map_x(b.0), map_y(b.1), map_y(b.2));
-                    if x.is_finite() && lo.is_finite() && hi.is_finite() {
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                vec![(x, lo), (x, hi)],
-                                color.stroke_width(2),
-                            )))
-                            .map_err(|e| e.to_string())?;
-                    }
+                    let x = map_x(b.0);
+                    primitives.push(Primitive::Line {
+                        points: vec![(x, map_y(b.1)), (x, map_y(b.2))],
+                        stroke: Stroke::Solid,
+                        width: 2,
+                        color,
+                    });
                 }
             }
-            let style = color.stroke_width(2);
-            let legend_stroke = series.stroke;
-            let annotated = match series.stroke {
-                Stroke::Solid => chart
-                    .draw_series(LineSeries::new(points.clone(), style))
-                    .map_err(|e| e.to_string())?,
-                Stroke::Dashed => chart
-                    .draw_series(DashedLineSeries::new(points.clone(), 9, 6, style))
-                    .map_err(|e| e.to_string())?,
-                Stroke::Markers => chart
-                    .draw_series(points.iter().map(|&p| Circle::new(p, 5, style)))
-                    .map_err(|e| e.to_string())?,
-            };
-            annotated
-                .label(series.label.as_str())
-                .legend(move |(x, y)| match legend_stroke {
-                    Stroke::Markers => {
-                        PathElement::new(vec![(x + 6, y), (x + 12, y)], color.stroke_width(6))
-                    }
-                    _ => PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)),
-                });
+            let points = mapped(&series.points);
             if series.stroke != Stroke::Markers {
-                chart
-                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                    .map_err(|e| e.to_string())?;
+                primitives.push(Primitive::Line {
+                    points: points.clone(),
+                    stroke: series.stroke,
+                    width: series.width,
+                    color,
+                });
             }
+            let marker = match (series.stroke, series.marker) {
+                (Stroke::Markers, Marker::None) => Marker::Circle,
+                (_, m) => m,
+            };
+            primitives.push(Primitive::Markers {
+                points,
+                marker,
+                size: marker_size(marker),
+                color,
+            });
+            legend.push(LegendEntry {
+                label: series.label.clone(),
+                swatch: Swatch::Line {
+                    color,
+                    width: series.width.min(5),
+                    stroke: series.stroke,
+                    marker,
+                },
+            });
         }
-        // Put the legend in the corner the lines cross least.
-        let lines: Vec<Vec<(f64, f64)>> = self
-            .series
-            .iter()
-            .map(|s| {
-                let mut points: Vec<(f64, f64)> = s
-                    .points
-                    .iter()
-                    .map(|p| (map_x(p.0), map_y(p.1)))
-                    .filter(|p| p.0.is_finite() && p.1.is_finite())
-                    .map(|(x, y)| ((x - x_lo) / (x_hi - x_lo), (y - y_lo) / (y_hi - y_lo)))
-                    .collect();
-                points.sort_by(|a, b| a.0.total_cmp(&b.0));
-                points
-            })
-            .collect();
-        chart
-            .configure_series_labels()
-            .position(legend_corner(&lines))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 14))
-            .draw()
-            .map_err(|e| e.to_string())
-    }
-}
-
-/// The legend corner (upper right, upper left, lower left, lower right, in that order of
-/// preference) whose box — 55% of the width, 40% of the height — the polylines cross least;
-/// points are in axis fractions (0..1, y up).
-fn legend_corner(lines: &[Vec<(f64, f64)>]) -> SeriesLabelPosition {
-    let corners = [
-        (SeriesLabelPosition::UpperRight, 0.45..=1.0, 0.6..=1.0),
-        (SeriesLabelPosition::UpperLeft, 0.0..=0.55, 0.6..=1.0),
-        (SeriesLabelPosition::LowerLeft, 0.0..=0.55, 0.0..=0.4),
-        (SeriesLabelPosition::LowerRight, 0.45..=1.0, 0.0..=0.4),
-    ];
-    // Sample each segment every 1% of the axes, so a line through a corner counts even
-    // between its points, in proportion to its length there.
-    let samples: Vec<(f64, f64)> = lines
-        .iter()
-        .flat_map(|line| {
-            line.windows(2)
-                .flat_map(|w| {
-                    let (dx, dy) = (w[1].0 - w[0].0, w[1].1 - w[0].1);
-                    let steps = ((dx.hypot(dy) * 100.0).ceil() as usize).clamp(1, 1000);
-                    (0..steps).map(move |i| {
-                        let t = i as f64 / steps as f64;
-                        (w[0].0 + t * dx, w[0].1 + t * dy)
-                    })
-                })
-                .chain(line.last().copied())
+        let frame = Frame {
+            x: Axis::new(x_lo, x_hi, x_scale, MAX_TICKS),
+            y: Axis::new(y_lo, y_hi, y_scale, MAX_TICKS),
+            x_desc: &x_desc,
+            y_desc: &y_desc,
+            left: 0,
+            y_grid: true,
+        };
+        let panel = draw_panel(root, &body, &frame, &primitives, &legend)?;
+        Ok(Layout {
+            size: root.dim_in_pixel(),
+            panels: vec![panel],
+            labels: Vec::new(),
         })
-        .collect();
-    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
-    for (position, xs, ys) in corners {
-        let hits = samples
-            .iter()
-            .filter(|(x, y)| xs.contains(x) && ys.contains(y))
-            .count();
-        if hits < best.0 {
-            best = (hits, position);
-        }
-    }
-    best.1
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn legend_goes_to_the_corner_the_lines_avoid() {
-        let corner = |lines: &[Vec<(f64, f64)>]| format!("{:?}", legend_corner(lines));
-        // Falling straight line from upper left to lower right: the lower left is free...
-        // and so is the upper right; the upper right is preferred.
-        assert_eq!(corner(&[vec![(0.0, 1.0), (1.0, 0.0)]]), "UpperRight");
-        // Flat lines along the top: the legend goes below.
-        let top = vec![(0.0, 0.9), (1.0, 0.85)];
-        assert_eq!(corner(std::slice::from_ref(&top)), "LowerLeft");
-        // Along the top and falling to the lower right: lower left.
-        assert_eq!(corner(&[top, vec![(0.0, 0.5), (1.0, 0.0)]]), "LowerLeft");
-        // Rising steeply from the lower left, then flat along the top: lower right.
-        assert_eq!(
-            corner(&[vec![(0.0, 0.0), (0.2, 0.9), (1.0, 0.95)]]),
-            "LowerRight"
-        );
     }
 }

@@ -1,25 +1,38 @@
 //! Charts drawn with plotters into PNG (bitmap backend, bundled DejaVu Sans) and SVG.
 //!
 //! Three kinds cover the report: a [`Histogram`] of sampled test errors with density curves
-//! and the target errors marked, a [`LineChart`] (with optional interval bands and log axes)
-//! for bits against a numeric axis, and a horizontal [`BarChart`] with interval whiskers for
-//! comparisons. Every chart has a title, a subtitle stating what it was computed from (n, N,
-//! k, eps), and labelled axes with units.
+//! and the target errors marked, over a second panel of the densities on a log scale from the
+//! smallest target to the bulk; a [`LineChart`] (with optional interval bands and log axes) for
+//! bits against a numeric axis; and a [`BarChart`] for comparisons (bars from 0 on a linear
+//! axis, or dots on a log axis when the values span more than a factor 30). Every chart has a
+//! title, a subtitle stating what it was computed from (n, N, k, eps), and labelled axes with
+//! units. The rules they follow are described in docs/reports.md ("Charts").
 //!
 //! Log axes are drawn by plotting log10 of the values on a linear axis and labelling the ticks
-//! with the original values, so one coordinate type serves every chart. Value axes carry bits;
-//! on a log scale they start at [`BITS_RESOLUTION`] (or the smallest value, if larger): smaller
-//! values (bits like 1e-300, or 0: no bias needed) are drawn at that floor and the axis label
-//! says so, so one near-zero cell cannot stretch the axis over hundreds of decades.
+//! with the original values, so one coordinate type ([`Axis`]) serves every chart; ticks are
+//! 1-2-5 multiples or decades ([`log_ticks`]), integer for counts ([`Scale::Integer`]). Value
+//! axes carry bits; on a log scale they start at [`BITS_RESOLUTION`] (or the smallest value,
+//! if larger): smaller values (bits like 1e-300, or 0: no bias needed) are drawn at that floor
+//! and the axis label says so, so one near-zero cell cannot stretch the axis over hundreds of
+//! decades.
+//!
+//! Each chart describes its data as [`Primitive`]s drawn in order (z-order) by
+//! [`draw_panel`], which also places the legend: in a corner of the plot area that no drawn
+//! pixel touches ([`free_corner`]), else in a strip below the plot. [`layout`] returns where
+//! everything went, for tests.
 //!
 //! One file per chart kind: the histogram ([`Histogram`], [`density_histogram`]), line charts
-//! ([`LineChart`], [`Series`], [`Stroke`]) and bar charts ([`BarChart`], [`Bar`]). This module
-//! holds what they share: the font, size and palette, [`LogAxis`], rendering to files or
-//! memory, value formatting, the title band and padded axis ranges.
+//! ([`LineChart`], [`Series`], [`Stroke`]) and bar charts ([`BarChart`], [`Bar`]); axes and
+//! ticks ([`Axis`]), legends and markers ([`LegendEntry`], [`Marker`]) and panels
+//! ([`draw_panel`]) are shared. This module holds the font, size and palette, [`LogAxis`],
+//! rendering to files or memory, value formatting and the title band.
 
+mod axis;
 mod bars;
 mod histogram;
+mod legend;
 mod lines;
+mod panel;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -30,14 +43,21 @@ use plotters::style::FontStyle;
 
 use crate::error::ReportError;
 
-pub use bars::{Bar, BarChart};
+pub use axis::{linear_ticks, log_ticks, tick_label, Axis, Scale, MAX_TICKS};
+pub use bars::{wrap_label, Bar, BarChart};
 pub use histogram::{density_histogram, Histogram};
+pub use legend::{
+    free_corner, polyline_cover, text_size, Corner, LegendEntry, Marker, PixelRect, Swatch,
+    MARKER_CYCLE,
+};
 pub use lines::{LineChart, Series, Stroke};
+pub use panel::{draw_panel, Frame, PanelLayout, Primitive};
 
 /// Font family name the charts use; [`register_bundled_font`] maps it to DejaVu Sans.
 pub const FONT: &str = "sans-serif";
 
-/// Pixel size of every chart.
+/// Pixel size of every chart but the histogram ([`Histogram::SIZE`]) and bar charts with many
+/// bars (taller, see [`BarChart`]).
 pub const SIZE: (u32, u32) = (960, 600);
 
 /// Okabe–Ito colours (distinguishable with colour-vision deficiency), then black.
@@ -97,15 +117,26 @@ impl LogAxis {
         }
     }
 
-    /// The axis label: `label` with "(log scale)", and the floor when values were raised to it.
+    /// The axis label: `label` with "log scale", and the floor when values were raised to it.
+    /// A unit in brackets at the end of `label` shares them: "inductive bias (bits)" becomes
+    /// "inductive bias (bits, log scale)", never "(bits) (log scale)".
     pub fn describe(&self, label: &str) -> String {
-        if self.clamps {
+        let note = if self.clamps {
             format!(
-                "{label} (log scale; values below {} drawn at it)",
+                "log scale; values below {} drawn at it",
                 format_value(10f64.powf(self.floor))
             )
         } else {
-            format!("{label} (log scale)")
+            "log scale".to_string()
+        };
+        match label.strip_suffix(')').and_then(|l| l.rsplit_once(" (")) {
+            Some((name, unit))
+                if !unit.contains('(')
+                    && name.matches('(').count() == name.matches(')').count() =>
+            {
+                format!("{name} ({unit}, {note})")
+            }
+            _ => format!("{label} ({note})"),
         }
     }
 }
@@ -142,11 +173,46 @@ pub struct PlotFiles {
 
 /// Something that can be drawn on any plotters backend.
 pub trait Figure {
-    /// Draw onto `root` (already cleared to white).
+    /// Draw onto `root` (already cleared to white, of [`Figure::size`]) and say where the
+    /// panels, legends and labels went.
     ///
     /// # Errors
     /// The backend's message.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<Layout, String>;
+
+    /// Pixel size of the image.
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+}
+
+/// Where a drawn figure put things, in backend pixels.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Image size.
+    pub size: (u32, u32),
+    /// The panels, top to bottom.
+    pub panels: Vec<PanelLayout>,
+    /// Category labels drawn beside the plot (bar charts): full text and box; a label wrapped
+    /// over several lines is one entry per line.
+    pub labels: Vec<(String, PixelRect)>,
+}
+
+/// Draw `figure` into memory and return its [`Layout`].
+///
+/// # Errors
+/// [`ReportError::Plot`].
+pub fn layout(figure: &impl Figure) -> Result<Layout, ReportError> {
+    register_bundled_font()?;
+    let size = figure.size();
+    let fail = |message: String| ReportError::Plot {
+        path: PathBuf::from("<memory>"),
+        message,
+    };
+    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
+    let root = BitMapBackend::with_buffer(&mut buffer, size).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
+    figure.draw(&root).map_err(fail)
 }
 
 /// Draw `figure` into `dir/stem.png` and `dir/stem.svg`.
@@ -163,13 +229,13 @@ pub fn render(figure: &impl Figure, dir: &Path, stem: &str) -> Result<PlotFiles,
         message,
     };
     {
-        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&png, figure.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&png, e.to_string()))?;
         figure.draw(&root).map_err(|m| fail(&png, m))?;
         root.present().map_err(|e| fail(&png, e.to_string()))?;
     }
     {
-        let root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        let root = SVGBackend::new(&svg, figure.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&svg, e.to_string()))?;
         figure.draw(&root).map_err(|m| fail(&svg, m))?;
         root.present().map_err(|e| fail(&svg, e.to_string()))?;
@@ -177,7 +243,8 @@ pub fn render(figure: &impl Figure, dir: &Path, stem: &str) -> Result<PlotFiles,
     Ok(PlotFiles { png, svg })
 }
 
-/// Draw `figure` into an in-memory RGB buffer of [`SIZE`] (3 bytes per pixel, row-major).
+/// Draw `figure` into an in-memory RGB buffer of [`Figure::size`] (3 bytes per pixel,
+/// row-major).
 ///
 /// # Errors
 /// [`ReportError::Plot`].
@@ -187,9 +254,10 @@ pub fn render_rgb(figure: &impl Figure) -> Result<Vec<u8>, ReportError> {
         path: PathBuf::from("<memory>"),
         message,
     };
-    let mut buffer = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    let size = figure.size();
+    let mut buffer = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut buffer, SIZE).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut buffer, size).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
         figure.draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
@@ -218,8 +286,8 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
-/// `text` cut to at most `max` characters, ending in "…" when cut (titles must fit the chart's
-/// width; the report's captions and tables carry the full text).
+/// `text` cut to at most `max` characters, ending in "…" when cut (a title too long for the
+/// chart even in a smaller font; the report's captions and tables carry the full text).
 fn elided(text: &str, max: usize) -> String {
     if text.chars().count() > max {
         format!("{}…", text.chars().take(max - 1).collect::<String>())
@@ -228,29 +296,44 @@ fn elided(text: &str, max: usize) -> String {
     }
 }
 
-/// Draw the title and subtitle in the top band and return the area below it.
+/// `text` in the largest of `sizes` (decreasing) at which it fits `width` pixels, else cut to fit
+/// at the smallest, ending in "…" (the report's captions carry the full text).
+fn fitted_text(text: &str, width: i32, sizes: &[u32]) -> (String, u32) {
+    for &size in sizes {
+        if legend::text_size(text, size).0 <= width {
+            return (text.to_string(), size);
+        }
+    }
+    let size = sizes.last().copied().unwrap_or(14);
+    let mut count = text.chars().count();
+    while count > 1 && legend::text_size(&elided(text, count), size).0 > width {
+        count -= 1;
+    }
+    (elided(text, count), size)
+}
+
+/// Draw the title and subtitle in the top band and return the area below it; each is shrunk
+/// (down to 14 and 12 px) before it is cut to fit the width.
 fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     let (top, body) = root.split_vertically(56);
-    let width = SIZE.0 as i32;
+    let width = root.dim_in_pixel().0 as i32;
     let centered = |size: u32| {
         TextStyle::from((FONT, size).into_font()).pos(plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Top,
         ))
     };
+    let (title, title_size) = fitted_text(title, width - 24, &[20, 18, 16, 14]);
+    let (subtitle, subtitle_size) = fitted_text(subtitle, width - 24, &[14, 13, 12]);
+    top.draw_text(&title, &centered(title_size).color(&BLACK), (width / 2, 6))
+        .map_err(|e| e.to_string())?;
     top.draw_text(
-        &elided(title, 84),
-        &centered(20).color(&BLACK),
-        (width / 2, 6),
-    )
-    .map_err(|e| e.to_string())?;
-    top.draw_text(
-        &elided(subtitle, 124),
-        &centered(14).color(&RGBColor(70, 70, 70)),
+        &subtitle,
+        &centered(subtitle_size).color(&RGBColor(70, 70, 70)),
         (width / 2, 32),
     )
     .map_err(|e| e.to_string())?;
@@ -301,6 +384,15 @@ mod tests {
         assert_eq!(axis.floor, 0.0);
         assert!(!axis.clamps);
         assert_eq!(axis.describe("bits"), "bits (log scale)");
+        // A unit in brackets shares them with the scale: never "(bits) (log scale)".
+        assert_eq!(
+            axis.describe("inductive bias (bits)"),
+            "inductive bias (bits, log scale)"
+        );
+        assert_eq!(
+            axis.describe("error (MSE (per entry))"),
+            "error (MSE (per entry)) (log scale)"
+        );
         assert_eq!(
             LogAxis::new([0.0, -1.0, f64::INFINITY].into_iter(), 0.0),
             None

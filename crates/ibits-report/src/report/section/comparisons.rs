@@ -30,8 +30,9 @@ pub(crate) fn section(
             "Comparisons across tasks and hypothesis spaces".into(),
         ),
         Block::Paragraph(
-            "Bars: the most accurate value available for each cell — exact where the law is known, else fitted, else \
-             counted (colour). Whiskers: the fitted or counting interval."
+            "Bars from 0, or dots on a log axis where the values span more than a factor 30: the most accurate value \
+             available for each cell — exact where the law is known, else fitted, else counted (colour). Whiskers: \
+             the fitted or counting interval."
                 .into(),
         ),
     ];
@@ -118,7 +119,7 @@ fn bars(
         let eps = if estimate.eps_rule == "absolute" {
             String::new()
         } else {
-            format!(", eps={}", format_value(estimate.eps))
+            format!(" · eps = {}", format_value(estimate.eps))
         };
         bars.push(Bar {
             label: format!("{}{eps}", ctx.label(result)),

@@ -35,9 +35,10 @@ pub(crate) fn section(
         ));
     } else {
         blocks.push(Block::Paragraph(
-            "Histogram of the test errors of the sampled hypotheses (as a density), the exact density of the \
-             Gaussian-process law where there is one, the fitted scaled non-central chi-squared density, and the \
-             target errors (dashed)."
+            "Above: the histogram of the test errors of the sampled hypotheses (as a density) over their range, \
+             the exact density of the Gaussian-process law where there is one, and the fitted scaled non-central \
+             chi-squared density. Below: both densities on a log scale from the smallest target error to the bulk, \
+             the sampled errors as ticks along the bottom, and the target errors (dashed)."
                 .into(),
         ));
     }
@@ -93,6 +94,8 @@ fn histogram(
         errors: distribution.test_errors.clone(),
         exact_density: distribution.exact_density.clone(),
         fitted_density: distribution.fitted_density.clone(),
+        exact_log_density: distribution.exact_log_density.clone(),
+        fitted_log_density: distribution.fitted_log_density.clone(),
         targets,
     };
     let mut caption = format!("Cell {}: {}; {subtitle}.", result.index, ctx.label(result));

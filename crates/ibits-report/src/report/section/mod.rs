@@ -1,20 +1,26 @@
 //! The sections of the report, one module per section, in document order:
 //!
 //! - [`preamble`]: title, description, how many cells finished, what the numbers mean;
-//! - [`summary`]: the summary table, one row per cell and target error;
+//! - [`summary`]: the short summary table, one row per cell and target error with the most
+//!   accurate estimate;
 //! - [`distributions`]: a test-error histogram per cell;
 //! - [`bits_vs_eps`]: a bits-vs-target-error chart per cell;
 //! - [`comparisons`]: bar charts across tasks and hypothesis spaces;
 //! - [`trends`]: bits against the training-set size and against the intrinsic dimension;
-//! - [`health`]: the numerical-health table (jitter, clipped mass, 10x-jitter check);
-//! - [`warnings`]: every cell's and every estimate's warnings;
-//! - [`settings`]: the experiment file and every cell's seed and parameters.
+//! - [`health`]: the numerical-health table (jitter, clipped mass, 10x-jitter check), one row
+//!   per cell;
+//! - [`warnings`]: every cell's and every estimate's warnings, one line per kind;
+//! - [`settings`]: the experiment file and every cell's seed and parameters;
+//! - [`appendix`]: every estimate (the full summary table), every warning and the numerical
+//!   health of every target.
 //!
 //! Each section module reads the sweep through a [`Context`] (the results, the labels of the
 //! hypothesis spaces, the target descriptions) and, where it draws charts, renders them
 //! through [`Figures`]. This module holds what the sections share: those two types, the table
-//! number formats and the palette index of each estimate kind.
+//! number formats (four significant digits, [`number`]) and the palette index of each estimate
+//! kind.
 
+pub(crate) mod appendix;
 pub(crate) mod bits_vs_eps;
 pub(crate) mod comparisons;
 pub(crate) mod distributions;
@@ -134,18 +140,122 @@ impl<'a> Figures<'a> {
     }
 }
 
-/// Number with about four significant digits for tables ("" when absent).
-fn number(value: Option<f64>) -> String {
-    match value {
-        None => String::new(),
-        Some(v) if v.is_finite() && v.abs() >= 1000.0 && v.abs() < 1e7 => format!("{v:.1}"),
-        Some(v) if v.is_finite() && v != 0.0 && (1e-3..1000.0).contains(&v.abs()) => {
-            let decimals = (3 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
-            format!("{v:.decimals$}")
-        }
-        Some(0.0) => "0".into(),
-        Some(v) => format!("{v:.3e}"),
+/// A number in a table: four significant digits ("" when absent), fixed-point for magnitudes
+/// from 0.001 to 9999 ("0.02037", "69.12", "9336"), otherwise scientific ("3.117e4",
+/// "4.800e-11"); 0 is "0" and an infinite value "∞". Full precision stays in `summary.csv` and
+/// `results.jsonl` (docs/reports.md, "Units and conventions").
+pub(crate) fn number(value: Option<f64>) -> String {
+    value.map(significant).unwrap_or_default()
+}
+
+/// `value` to four significant digits (see [`number`]).
+pub(crate) fn significant(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
     }
+    if value.is_nan() {
+        return "NaN".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "∞" } else { "-∞" }.into();
+    }
+    // The exponent after rounding to four digits (9999.7 rounds to 1.000e4).
+    let scientific = format!("{value:.3e}");
+    let exponent: i32 = scientific
+        .rsplit_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    if (-3..=3).contains(&exponent) {
+        let decimals = (3 - exponent) as usize;
+        format!("{value:.decimals$}")
+    } else {
+        scientific
+    }
+}
+
+/// A piece of a message (a warning, a parameter): text, or a number as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Piece {
+    /// Text between numbers.
+    Text(String),
+    /// A number as written.
+    Number(String),
+}
+
+/// Split `text` into text and numbers. A number starts with a digit (or a `-` before one) that
+/// does not continue a word (`log2`, `K_XX`), and may have a fraction and an exponent.
+pub(crate) fn pieces(text: &str) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let before = if i > 0 { Some(chars[i - 1]) } else { None };
+        let starts_word = before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let digit_at = |j: usize| chars.get(j).is_some_and(char::is_ascii_digit);
+        let starts = !starts_word && (digit_at(i) || (chars[i] == '-' && digit_at(i + 1)));
+        if !starts {
+            current.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if chars[i] == '-' {
+            i += 1;
+        }
+        while digit_at(i) {
+            i += 1;
+        }
+        if chars.get(i) == Some(&'.') && digit_at(i + 1) {
+            i += 1;
+            while digit_at(i) {
+                i += 1;
+            }
+        }
+        if matches!(chars.get(i), Some('e' | 'E')) {
+            let sign = usize::from(matches!(chars.get(i + 1), Some('-' | '+')));
+            if digit_at(i + 1 + sign) {
+                i += 1 + sign;
+                while digit_at(i) {
+                    i += 1;
+                }
+            }
+        }
+        if !current.is_empty() {
+            out.push(Piece::Text(std::mem::take(&mut current)));
+        }
+        out.push(Piece::Number(chars[start..i].iter().collect()));
+    }
+    if !current.is_empty() {
+        out.push(Piece::Text(current));
+    }
+    out
+}
+
+/// A number as the report prints it inside a message: as written, unless it carries ten or
+/// more significant digits (a full-precision `f64`), then to four.
+pub(crate) fn short_number(number: &str) -> String {
+    let mantissa = number.split(['e', 'E']).next().unwrap_or(number);
+    let digits = mantissa
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|&c| c == '0')
+        .count();
+    match number.parse::<f64>() {
+        Ok(value) if digits >= 10 => significant(value),
+        _ => number.to_string(),
+    }
+}
+
+/// `text` with its full-precision numbers cut to four significant digits.
+pub(crate) fn shortened(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t,
+            Piece::Number(n) => short_number(&n),
+        })
+        .collect()
 }
 
 /// "bits [lower, upper]".
@@ -204,11 +314,11 @@ fn space_labels(results: &[CellResult<CellRecord>]) -> BTreeMap<usize, String> {
         .collect()
 }
 
-/// "eps = 0.05 (absolute)".
+/// "eps = 0.05000 (absolute)": eps to four significant digits and how it was chosen.
 fn eps_text(estimate: &TargetEstimate) -> String {
     format!(
         "eps = {} ({})",
-        format_value(estimate.eps),
+        number(Some(estimate.eps)),
         estimate.eps_rule
     )
 }
@@ -243,5 +353,38 @@ fn relative(files: PlotFiles, out_dir: &Path) -> PlotFiles {
     PlotFiles {
         png: strip(files.png),
         svg: strip(files.svg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_numbers_have_four_significant_digits() {
+        assert_eq!(significant(31169.7), "3.117e4");
+        assert_eq!(significant(2958.7), "2959");
+        assert_eq!(significant(69.12), "69.12");
+        assert_eq!(significant(0.0204), "0.02040");
+        assert_eq!(significant(-0.000_449_1), "-4.491e-4");
+        assert_eq!(significant(4.8e-11), "4.800e-11");
+        // Rounding that reaches the next power of ten.
+        assert_eq!(significant(9999.7), "1.000e4");
+        assert_eq!(significant(0.000_999_96), "0.001000");
+        assert_eq!(significant(0.0), "0");
+        assert_eq!(significant(f64::INFINITY), "∞");
+        assert_eq!(number(None), "");
+    }
+
+    #[test]
+    fn only_full_precision_numbers_are_shortened() {
+        assert_eq!(
+            shortened("bits at eps = 0.020369799074115024 range from 3650.5982 to 4832.3260"),
+            "bits at eps = 0.02037 range from 3650.5982 to 4832.3260"
+        );
+        assert_eq!(
+            shortened("sigma_w=1.4142135623730951, K_XX, log2"),
+            "sigma_w=1.414, K_XX, log2"
+        );
     }
 }

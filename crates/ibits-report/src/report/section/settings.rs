@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{header, number, Context};
+use super::{header, number, shortened, Context};
 use crate::record::CellRecord;
 use crate::report::document::Block;
 use crate::sweep::{CellResult, ManifestCell};
 
 /// The "Settings" heading, the experiment file verbatim, and a table of every cell of the
 /// grid: its index, id and seed, and for finished cells the task, intrinsic dimension, space,
-/// resolved space parameters, n, N and k ("missing" cells leave those empty).
+/// resolved space parameters (numbers to four significant digits), n, N and k ("missing"
+/// cells leave those empty).
 pub(crate) fn section(ctx: &Context<'_>) -> Vec<Block> {
     let finished: BTreeMap<usize, &CellResult<CellRecord>> =
         ctx.results.iter().map(|r| (r.index, r)).collect();
@@ -48,6 +49,21 @@ pub(crate) fn section(ctx: &Context<'_>) -> Vec<Block> {
     ]
 }
 
+/// An intrinsic dimension: a whole number as such ("4"), else to four significant digits.
+fn dimension(m: f64) -> String {
+    if m.fract() == 0.0 && m.abs() < 1e15 {
+        format!("{m:.0}")
+    } else {
+        number(Some(m))
+    }
+}
+
+/// A resolved parameter as JSON, its full-precision numbers cut to four significant digits
+/// (`sigma_w=1.414`; `results.jsonl` keeps every digit).
+fn parameter(value: &serde_json::Value) -> String {
+    shortened(&value.to_string())
+}
+
 /// The settings row of one grid cell, with its result if it finished.
 fn row(cell: &ManifestCell, result: Option<&CellResult<CellRecord>>) -> Vec<String> {
     match result {
@@ -58,11 +74,11 @@ fn row(cell: &ManifestCell, result: Option<&CellResult<CellRecord>>) -> Vec<Stri
                 cell.id.clone(),
                 cell.seed.to_string(),
                 r.task.clone(),
-                number(r.intrinsic_dim),
+                r.intrinsic_dim.map(dimension).unwrap_or_default(),
                 r.space.clone(),
                 r.space_parameters
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|(k, v)| format!("{k}={}", parameter(v)))
                     .collect::<Vec<_>>()
                     .join(", "),
                 r.n.to_string(),

@@ -8,7 +8,7 @@ use super::{Context, Figures};
 use crate::error::ReportError;
 use crate::record::CellRecord;
 use crate::report::document::Block;
-use crate::report::plot::{LineChart, Series, Stroke, PALETTE};
+use crate::report::plot::{LineChart, Series, Stroke, MARKER_CYCLE, PALETTE};
 
 /// (x, bits, interval of the bits) of one point of a trend.
 type TrendPoint = (f64, f64, Option<(f64, f64)>);
@@ -202,6 +202,7 @@ fn emit_trends(
             y_label: "inductive bias (bits)".into(),
             x_log: false,
             y_log,
+            x_integer: true,
             series,
         };
         blocks.push(figures.figure(
@@ -216,8 +217,9 @@ fn emit_trends(
     Ok(blocks)
 }
 
-/// The lines of one trend chart, points sorted by x, coloured in series order: past the
-/// palette, lines repeat its colours dashed, then as markers.
+/// The lines of one trend chart, points sorted by x, coloured in series order (colour tells the
+/// lines apart here, not the estimate kind), each with its own marker shape: past the palette,
+/// lines repeat its colours dashed, then dotted.
 fn trend_series(series: BTreeMap<String, Vec<TrendPoint>>) -> Vec<Series> {
     series
         .into_iter()
@@ -227,7 +229,7 @@ fn trend_series(series: BTreeMap<String, Vec<TrendPoint>>) -> Vec<Series> {
             let stroke = match i / PALETTE.len() {
                 0 => Stroke::Solid,
                 1 => Stroke::Dashed,
-                _ => Stroke::Markers,
+                _ => Stroke::Dotted,
             };
             Series {
                 label: name,
@@ -238,6 +240,8 @@ fn trend_series(series: BTreeMap<String, Vec<TrendPoint>>) -> Vec<Series> {
                     .collect(),
                 stroke,
                 color: i,
+                marker: MARKER_CYCLE[i % MARKER_CYCLE.len()],
+                width: 2,
             }
         })
         .collect()
