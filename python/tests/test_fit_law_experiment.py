@@ -27,9 +27,9 @@ def test_fit_recovers_the_law_and_matches_the_count(losses):
     f = ibits.fit(losses, target=0.12, bootstrap=50, seed=1)
     assert f.unit == "bits" and f.n_samples == 400 and f.target == 0.12
     # The fitted mean s (df + nc) is the sample mean to the optimiser's precision.
-    assert math.isclose(f.scale * (f.df + f.nc), losses.mean(), rel_tol=1e-3)
+    assert math.isclose(f.scale * (f.dof + f.noncentrality), losses.mean(), rel_tol=1e-3)
     # bits = -log2 of the fitted law's CDF at eps, by scipy's ncx2 at the fitted parameters.
-    want = -stats.ncx2.logcdf(0.12 / f.scale, f.df, f.nc) / math.log(2)
+    want = -stats.ncx2.logcdf(0.12 / f.scale, f.dof, f.noncentrality) / math.log(2)
     assert math.isclose(f.bits, want, rel_tol=1e-8)
     assert f.count_below == int((losses <= 0.12).sum())
     lo, hi = f.interval_bits

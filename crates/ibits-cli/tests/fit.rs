@@ -81,8 +81,8 @@ fn json_report_has_the_fields_and_consistent_numbers() {
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     for key in [
-        "df",
-        "nc",
+        "dof",
+        "noncentrality",
         "scale",
         "log_likelihood",
         "bits",
@@ -99,8 +99,8 @@ fn json_report_has_the_fields_and_consistent_numbers() {
     assert_eq!(json["n_samples"], 300);
     assert_eq!(json["unit"], "bits");
     let (df, nc, scale) = (
-        json["df"].as_f64().unwrap(),
-        json["nc"].as_f64().unwrap(),
+        json["dof"].as_f64().unwrap(),
+        json["noncentrality"].as_f64().unwrap(),
         json["scale"].as_f64().unwrap(),
     );
     let law = Ncx2::scaled(df, nc, scale).unwrap();

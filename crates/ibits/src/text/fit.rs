@@ -29,10 +29,10 @@ pub struct FitReport {
     pub unit: &'static str,
     /// What was fitted and how the bits follow.
     pub method: &'static str,
-    /// nu, degrees of freedom of the fitted law.
-    pub df: f64,
+    /// nu, degrees of freedom of the fitted law (`dof`, as in every fitted law ibits writes).
+    pub dof: f64,
     /// lambda, non-centrality of the fitted law.
-    pub nc: f64,
+    pub noncentrality: f64,
     /// s, scale of the fitted law.
     pub scale: f64,
     /// Log-likelihood of the samples at the fit, nats.
@@ -94,8 +94,8 @@ impl FitReport {
             target: e.target,
             unit: "bits",
             method: METHOD,
-            df: e.fit.dof,
-            nc: e.fit.noncentrality,
+            dof: e.fit.dof,
+            noncentrality: e.fit.noncentrality,
             scale: e.fit.scale,
             log_likelihood: e.fit.log_likelihood,
             converged: e.fit.converged,
@@ -147,8 +147,8 @@ pub fn fit(r: &FitReport) -> String {
             .as_ref()
             .map_or(String::new(), |p| format!(" in {}", p.display()))
     );
-    let _ = writeln!(out, "  df            {:.6}", r.df);
-    let _ = writeln!(out, "  nc            {:.6}", r.nc);
+    let _ = writeln!(out, "  df            {:.6}", r.dof);
+    let _ = writeln!(out, "  nc            {:.6}", r.noncentrality);
     let _ = writeln!(out, "  scale         {:.6e}", r.scale);
     let _ = writeln!(
         out,
