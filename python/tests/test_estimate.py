@@ -72,6 +72,10 @@ def test_gp_on_a_task_equals_gp_on_its_arrays(mnist):
     assert math.isclose(t.eps, 0.5 * a.mean_error, rel_tol=1e-15)
     # Chernoff is a lower bound on the exact bits; both positive for eps below the mean.
     assert t.exact.bits >= t.exact.chernoff_bits - 1e-9 > 0
+    # The certified bracket holds the point value; its lower end is at least Chernoff's.
+    lower, upper = t.exact.bits_bracket
+    assert t.exact.chernoff_bits - 1e-9 <= lower <= t.exact.bits <= upper
+    assert t.exact.certified == math.isfinite(upper)
 
 
 @pytest.mark.parametrize(

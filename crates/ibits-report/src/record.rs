@@ -84,6 +84,12 @@ pub struct TargetEstimate {
     /// Chernoff bound: ln P <= min_t [K(t) - t eps], so the bits are at least this.
     #[serde(default)]
     pub chernoff_bits: Option<f64>,
+    /// Certified lower end of the exact bits (at least the Chernoff bound).
+    #[serde(default)]
+    pub exact_lower_bits: Option<f64>,
+    /// Certified upper end of the exact bits; `None` when no route certifies one.
+    #[serde(default)]
+    pub exact_upper_bits: Option<f64>,
     /// Exact bits recomputed with 10x the jitter (numerical-health check).
     #[serde(default)]
     pub exact_bits_jitter_10x: Option<f64>,
@@ -223,6 +229,8 @@ impl crate::sweep::SummaryRows for CellRecord {
             "exact_method",
             "ruben_bits",
             "chernoff_bits",
+            "exact_lower_bits",
+            "exact_upper_bits",
             "exact_bits_jitter_10x",
             "fitted_bits",
             "fitted_lower_bits",
@@ -258,6 +266,8 @@ impl crate::sweep::SummaryRows for CellRecord {
             exact_method: None,
             ruben_bits: None,
             chernoff_bits: None,
+            exact_lower_bits: None,
+            exact_upper_bits: None,
             exact_bits_jitter_10x: None,
             fitted: None,
             counting: None,
@@ -290,6 +300,8 @@ impl crate::sweep::SummaryRows for CellRecord {
                 estimate.exact_method.clone().unwrap_or_default(),
                 cell_text(estimate.ruben_bits),
                 cell_text(estimate.chernoff_bits),
+                cell_text(estimate.exact_lower_bits),
+                cell_text(estimate.exact_upper_bits),
                 cell_text(estimate.exact_bits_jitter_10x),
                 cell_text(estimate.fitted.map(|f| f.bits)),
                 cell_text(estimate.fitted.and_then(|f| f.lower)),

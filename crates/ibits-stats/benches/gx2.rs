@@ -7,6 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use ibits_stats::law::certified::{berry_esseen_bracket, inversion_bracket};
 use ibits_stats::{Gx2, RubenOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -79,9 +80,40 @@ fn accuracy_test_law(n: usize, spread: f64, seed: u64) -> Gx2 {
     Gx2::new(&weights, &multiplicities, &noncentralities, 0.0).expect("valid law")
 }
 
+/// The certified bracket's routes (issue 16) beside the saddlepoint they start from, on the
+/// wide 20,000-term GP-like law and on a single chi-squared term: the cost of certifying.
+fn bench_bracket(c: &mut Criterion) {
+    let wide = gp_like_law(20_000, 1e-6, 1);
+    let one = Gx2::new(&[1.0], &[1.0], &[0.0], 0.0).expect("valid law");
+    for (name, law, frac) in [
+        ("wide 20000 terms", &wide, 0.05),
+        ("wide 20000 terms", &wide, 0.5),
+        ("one chi2_1 term", &one, 0.01),
+    ] {
+        let x = frac * law.mean();
+        let t = law.saddlepoint(x).t;
+        c.bench_function(
+            &format!("bracket {name}, x = {frac} mean: saddlepoint"),
+            |b| b.iter(|| black_box(law.saddlepoint(black_box(x)).log_cdf)),
+        );
+        c.bench_function(
+            &format!("bracket {name}, x = {frac} mean: berry-esseen"),
+            |b| b.iter(|| black_box(berry_esseen_bracket(law, black_box(x), t))),
+        );
+        c.bench_function(
+            &format!("bracket {name}, x = {frac} mean: inversion"),
+            |b| b.iter(|| black_box(inversion_bracket(law, black_box(x), t))),
+        );
+        c.bench_function(
+            &format!("bracket {name}, x = {frac} mean: log_cdf (all)"),
+            |b| b.iter(|| black_box(law.log_cdf(black_box(x)).ln_cdf_bracket)),
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench_gx2
+    targets = bench_gx2, bench_bracket
 }
 criterion_main!(benches);

@@ -23,5 +23,6 @@ pub use error::LawError;
 pub use law::Ncx2;
 pub use law::Sankaran;
 pub use law::{
-    Gx2, Gx2LogCdf, Gx2Method, RubenOptions, RubenSeries, Saddlepoint, SaddlepointFormula,
+    BracketRoute, Gx2, Gx2LogCdf, Gx2Method, LnCdfBracket, RubenOptions, RubenSeries, Saddlepoint,
+    SaddlepointFormula,
 };

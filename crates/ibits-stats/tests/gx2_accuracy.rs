@@ -138,7 +138,18 @@ fn ruben_is_skipped_when_it_provably_cannot_converge() {
     assert_eq!(series.terms, 0);
     assert_eq!(series.log_truncation_bound, law.chernoff_log_cdf_bound(x));
     let result = law.log_cdf(x);
-    assert_eq!(result.method, Gx2Method::Saddlepoint);
+    // Not Ruben: the saddlepoint, or the midpoint of the certified bracket where the bracket
+    // proves the saddlepoint value wrong (then it lies outside the bracket).
+    assert_eq!(result.ruben_ln_cdf, None);
+    match result.method {
+        Gx2Method::Saddlepoint => assert_eq!(result.ln_cdf, result.saddlepoint_ln_cdf),
+        Gx2Method::Certified => {
+            let [lower, upper] = result.ln_cdf_bracket;
+            assert!(!(lower..=upper).contains(&result.saddlepoint_ln_cdf));
+            assert_eq!(result.ln_cdf, 0.5 * (lower + upper));
+        }
+        other => panic!("method {other:?}"),
+    }
     // Summing the budget anyway does not converge (the skip lost nothing).
     let tight = RubenOptions {
         max_terms: 2_000,

@@ -377,6 +377,27 @@ fn check_point(law: &Gx2, x: f64, step: f64) -> Result<(), TestCaseError> {
         }
     }
     prop_assert!(r1.ln_cdf <= r1.chernoff_ln_bound);
+    // Issue 16: the certified routes agree with each other and with Ruben's series: their
+    // intersection is never empty, it holds the point value and lies under Chernoff's bound.
+    for r in [&r1, &r2] {
+        let [lower, upper] = r.ln_cdf_bracket;
+        prop_assert!(
+            lower <= r.ln_cdf && r.ln_cdf <= upper && upper <= 0.0,
+            "{law:?} at {:e}: bracket {:?} around {} ({:?})",
+            r.x,
+            r.ln_cdf_bracket,
+            r.ln_cdf,
+            r.bracket_route
+        );
+        // (The bracket is widened outward by a relative 1e-12 for rounding.)
+        let slack = 2e-12 * upper.abs().max(r.chernoff_ln_bound.abs()) + 1e-299;
+        prop_assert!(
+            upper <= r.chernoff_ln_bound || upper <= r.chernoff_ln_bound + slack,
+            "{law:?} at {:e}: upper {upper} above Chernoff {}",
+            r.x,
+            r.chernoff_ln_bound
+        );
+    }
 
     // Monotone in x. The same method on both sides: to rounding (1e-11 relative: the
     // log-space upper tail evaluates ln F with noise up to 2e-12 relative, measured; and for

@@ -91,6 +91,8 @@ pub fn run_cell(cell: &Cell<String, Space>, samples: usize) -> Result<CellRecord
                 exact_method: Some("closed form".into()),
                 ruben_bits: Some(exact),
                 chernoff_bits: Some(0.8 * exact),
+                exact_lower_bits: Some(0.8 * exact),
+                exact_upper_bits: Some(1.02 * exact),
                 exact_bits_jitter_10x: Some(exact * (1.0 + 1e-6)),
                 fitted: Some(BitsInterval {
                     bits: 0.9 * exact,

@@ -8,6 +8,6 @@ pub use sankaran::Sankaran;
 
 mod gx2;
 pub use gx2::{
-    Gx2, Gx2LogCdf, Gx2Method, RubenOptions, RubenSeries, Saddlepoint, SaddlepointFormula,
-    ZERO_WEIGHT_ABSOLUTE, ZERO_WEIGHT_RELATIVE,
+    certified, BracketRoute, Gx2, Gx2LogCdf, Gx2Method, LnCdfBracket, RubenOptions, RubenSeries,
+    Saddlepoint, SaddlepointFormula, ZERO_WEIGHT_ABSOLUTE, ZERO_WEIGHT_RELATIVE,
 };

@@ -36,6 +36,8 @@ pub fn cell_record(
             exact_method: t.exact.as_ref().map(|x| x.method.name().to_string()),
             ruben_bits: t.exact.and_then(|x| x.ruben_bits).and_then(finite),
             chernoff_bits: t.exact.as_ref().and_then(|x| finite(x.chernoff_bits)),
+            exact_lower_bits: t.exact.as_ref().and_then(|x| finite(x.bits_bracket[0])),
+            exact_upper_bits: t.exact.as_ref().and_then(|x| finite(x.bits_bracket[1])),
             exact_bits_jitter_10x: t.exact_bits_jitter_10x.and_then(finite),
             fitted: t
                 .fitted

@@ -14,7 +14,7 @@
 //! docs/design.md section 2a; Boopathy et al. (2024), "Towards Exact Computation of Inductive Bias",
 //! IJCAI, section 4 (the GP hypothesis space).
 
-use ibits_stats::{Gx2, Gx2Method, RubenOptions};
+use ibits_stats::{BracketRoute, Gx2, Gx2Method, RubenOptions};
 use serde::Serialize;
 
 use super::spectrum::Spectrum;
@@ -84,6 +84,15 @@ pub struct ExactBits {
     pub saddlepoint_bits: f64,
     /// Chernoff bound, bits (a lower bound on the true bits).
     pub chernoff_bits: f64,
+    /// A certified bracket `[lower, upper]` of the true bits -log2 P[e <= eps], containing
+    /// `bits` (`ibits_stats::law::certified`; docs/design.md, "Certified brackets"). `upper` is
+    /// `+inf` (JSON: null) when no route certifies it.
+    pub bits_bracket: [f64; 2],
+    /// Whether the upper end of `bits_bracket` is certified (finite).
+    pub certified: bool,
+    /// The route that certified the upper end: `ruben`, `inversion`, `berry-esseen`,
+    /// `upper-tail` or `none`.
+    pub bracket_route: BracketRoute,
     /// Ruben's series, bits, when it converged within its term budget.
     pub ruben_bits: Option<f64>,
     /// ln P[e <= eps], nats (the same value as `bits`, in nats).
@@ -98,6 +107,9 @@ pub fn exact_bits(law: &Gx2, eps: f64, ruben: &RubenOptions) -> ExactBits {
         method: cdf.method,
         saddlepoint_bits: cdf.saddlepoint_bits(),
         chernoff_bits: cdf.chernoff_bits(),
+        bits_bracket: cdf.bits_bracket(),
+        certified: cdf.certified,
+        bracket_route: cdf.bracket_route,
         ruben_bits: cdf.ruben_bits(),
         ln_probability: cdf.ln_cdf,
     }

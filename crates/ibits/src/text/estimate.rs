@@ -108,6 +108,23 @@ pub fn gp(task: &TaskInfo, e: &GpEstimate) -> String {
             ruben,
             bits(x.chernoff_bits)
         );
+        let [lo, hi] = x.bits_bracket;
+        let _ = if x.certified {
+            writeln!(
+                s,
+                "  certified      {} <= bits <= {}  (width {:.2e} bits; upper end by {})",
+                bits(lo),
+                bits(hi),
+                hi - lo,
+                route_name(x.bracket_route)
+            )
+        } else {
+            writeln!(
+                s,
+                "  certified      bits >= {} only: no route certifies an upper bound here",
+                bits(lo)
+            )
+        };
         if let Some(j) = t.exact_bits_jitter_10x {
             let _ = writeln!(s, "  10x jitter     {} bits", bits(j));
         }
@@ -295,6 +312,17 @@ pub fn mlp(task: &TaskInfo, e: &MlpEstimate) -> String {
         let _ = writeln!(s, "warning: {w}");
     }
     s
+}
+
+/// The name of a bracket route, as JSON writes it.
+fn route_name(route: ibits_stats::BracketRoute) -> &'static str {
+    match route {
+        ibits_stats::BracketRoute::Ruben => "Ruben's series",
+        ibits_stats::BracketRoute::Inversion => "tilted inversion",
+        ibits_stats::BracketRoute::BerryEsseen => "tilting + Berry-Esseen",
+        ibits_stats::BracketRoute::UpperTail => "the upper-tail Chernoff bound",
+        ibits_stats::BracketRoute::None => "none",
+    }
 }
 
 #[cfg(test)]

@@ -87,6 +87,13 @@ pub struct Answer {
     /// gx2: the saddlepoint value in bits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saddlepoint_bits: Option<f64>,
+    /// gx2: a certified bracket [lower, upper] of the true bits (upper null when not
+    /// certified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bits_bracket: Option<[f64; 2]>,
+    /// gx2: whether the upper end of `bits_bracket` is certified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certified: Option<bool>,
     /// A malformed case: the raw input as given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
@@ -191,6 +198,8 @@ pub fn evaluate(case: &Case) -> Result<Answer, String> {
                 chernoff_bits: Some(result.chernoff_bits()),
                 ruben_bits: result.ruben_bits(),
                 saddlepoint_bits: Some(result.saddlepoint_bits()),
+                bits_bracket: Some(result.bits_bracket()),
+                certified: Some(result.certified),
                 ..Answer::default()
             })
         }

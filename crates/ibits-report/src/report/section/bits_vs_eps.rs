@@ -72,9 +72,12 @@ fn series(estimates: &[&TargetEstimate]) -> Vec<Series> {
         }
     };
     push(
-        "exact (generalized chi-squared law)",
+        "exact (generalized chi-squared law), band: certified bracket",
         points(&|e| e.exact_bits),
-        Vec::new(),
+        estimates
+            .iter()
+            .filter_map(|e| Some((e.eps, e.exact_lower_bits?, e.exact_upper_bits?)))
+            .collect(),
         (Stroke::Solid, 6, Marker::None),
         EXACT,
     );
@@ -190,6 +193,8 @@ mod tests {
             exact_method: None,
             ruben_bits: None,
             chernoff_bits: Some(bits),
+            exact_lower_bits: Some(bits),
+            exact_upper_bits: Some(bits + 0.5),
             exact_bits_jitter_10x: None,
             fitted: Some(BitsInterval {
                 bits,

@@ -74,7 +74,8 @@ pub(crate) fn section(ctx: &Context<'_>) -> Vec<Block> {
         Block::Paragraph(
             "One row per cell and target error eps, with the most accurate estimate available, in bits: \
              **exact** (the generalized chi-squared law of a GP space, by Ruben's series or the saddlepoint as \
-             the method column says; no interval), else **fitted** (the scaled non-central chi-squared fitted to the \
+             the method column says, with its certified bracket: the true bits provably lie in it; \
+             ∞ where no route certifies an upper end), else **fitted** (the scaled non-central chi-squared fitted to the \
              sampled errors, with its interval: the percentile bootstrap joined with the delta-method \
              interval), else **counting** (the fraction of sampled errors <= eps, Clopper–Pearson interval). \
              Numbers have 4 significant digits; `summary.csv` and `results.jsonl` keep full precision. \
@@ -127,7 +128,12 @@ fn best(estimate: &TargetEstimate) -> (String, String) {
             Some(m) => format!("exact ({m})"),
             None => "exact".into(),
         };
-        return (number(Some(bits)), method);
+        // The certified bracket; an uncertified upper end reads ∞.
+        let text = match estimate.exact_lower_bits {
+            Some(lower) => with_interval(Some(bits), Some(lower), estimate.exact_upper_bits),
+            None => number(Some(bits)),
+        };
+        return (text, method);
     }
     if let Some(f) = estimate.fitted {
         let text = if f.lower.is_some() || f.upper.is_some() {

@@ -32,6 +32,7 @@
 //! - Das, A. & Geisler, W. S. (2021), "A method to integrate and classify normal distributions",
 //!   J. Vision 21(10):1 (the gx2 toolbox).
 
+pub mod certified;
 mod chernoff;
 mod ruben;
 mod saddlepoint;
@@ -42,6 +43,7 @@ use serde::Serialize;
 use crate::error::LawError;
 use crate::special::log1m_exp;
 
+pub use certified::{BracketRoute, LnCdfBracket};
 pub use ruben::{RubenOptions, RubenSeries};
 pub use saddlepoint::{Saddlepoint, SaddlepointFormula};
 
@@ -464,6 +466,9 @@ impl Gx2 {
                 ruben_ln_cdf: Some(value),
                 ruben_ln_truncation_bound: Some(f64::NEG_INFINITY),
                 ruben_terms: 0,
+                ln_cdf_bracket: [value, value],
+                certified: !x.is_nan(),
+                bracket_route: BracketRoute::Ruben,
             };
         }
         let saddle = self.saddlepoint(x);
@@ -487,9 +492,27 @@ impl Gx2 {
         // ln F ≥ ln(1 - e^chernoff_sf) (far above the mean this makes ln F = -(1 - F) exact
         // where Ruben's series carries only its absolute accuracy).
         let floor = log1m_exp(saddle.chernoff_ln_sf_bound);
+        let (bracket, bracket_route) = certified::bracket(
+            self,
+            x,
+            &saddle,
+            converged.map(|series| (series.log_cdf, series.log_truncation_bound)),
+        );
+        // The point value lies in the certified bracket (the bracket holds for the true value):
+        // a saddlepoint value outside a certified bracket is replaced by the bracket's midpoint,
+        // whose error is at most half the bracket's width; Ruben's value (a lower bound within
+        // its 1e-12 tolerance) is moved to the nearest end.
+        let value = value.min(chernoff).max(floor);
+        let (value, method) = if (bracket.lower..=bracket.upper).contains(&value) {
+            (value, method)
+        } else if bracket.is_certified() && method != Gx2Method::Ruben {
+            (0.5 * (bracket.lower + bracket.upper), Gx2Method::Certified)
+        } else {
+            (value.min(bracket.upper).max(bracket.lower), method)
+        };
         Gx2LogCdf {
             x,
-            ln_cdf: value.min(chernoff).max(floor),
+            ln_cdf: value,
             method,
             chernoff_ln_bound: chernoff,
             saddlepoint_ln_cdf: saddle.log_cdf,
@@ -497,6 +520,9 @@ impl Gx2 {
             ruben_ln_cdf: converged.map(|series| series.log_cdf),
             ruben_ln_truncation_bound: converged.map(|series| series.log_truncation_bound),
             ruben_terms: ruben.map_or(0, |series| series.terms),
+            ln_cdf_bracket: [bracket.lower, bracket.upper],
+            certified: bracket.is_certified(),
+            bracket_route,
         }
     }
 
@@ -520,6 +546,9 @@ pub enum Gx2Method {
     Saddlepoint,
     /// An exact boundary value: `x ≤ offset` (−∞) or `x = +∞` (0).
     Exact,
+    /// The midpoint of the certified bracket, where the saddlepoint value fell outside it
+    /// (its error is at most half the bracket's width).
+    Certified,
 }
 
 impl Gx2Method {
@@ -529,6 +558,7 @@ impl Gx2Method {
             Gx2Method::Ruben => "ruben",
             Gx2Method::Saddlepoint => "saddlepoint",
             Gx2Method::Exact => "exact",
+            Gx2Method::Certified => "certified",
         }
     }
 }
@@ -562,6 +592,13 @@ pub struct Gx2LogCdf {
     /// converge (fewer when it gave up early, see [`Gx2::ruben_log_cdf`]), 0
     /// when it was skipped (proved unable to converge within the budget) or not asked for.
     pub ruben_terms: usize,
+    /// A certified enclosure `[lower, upper]` of `ln P[e ≤ x]`, nats, containing `ln_cdf`
+    /// ([`certified::bracket`]); `lower = −∞` when no route certifies a lower bound.
+    pub ln_cdf_bracket: [f64; 2],
+    /// Whether the lower end of `ln_cdf_bracket` is certified (finite).
+    pub certified: bool,
+    /// The route that certified the lower end.
+    pub bracket_route: BracketRoute,
 }
 
 impl Gx2LogCdf {
@@ -583,6 +620,12 @@ impl Gx2LogCdf {
     /// The saddlepoint value in bits.
     pub fn saddlepoint_bits(&self) -> f64 {
         -self.saddlepoint_ln_cdf / std::f64::consts::LN_2
+    }
+
+    /// The certified bracket in bits, `[lower, upper]` (`upper = +∞` when not certified).
+    pub fn bits_bracket(&self) -> [f64; 2] {
+        let bits = |ln: f64| -ln / std::f64::consts::LN_2;
+        [bits(self.ln_cdf_bracket[1]), bits(self.ln_cdf_bracket[0])]
     }
 }
 
