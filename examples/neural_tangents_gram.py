@@ -4,7 +4,8 @@ wide convolutional network from neural-tangents, handed to ibits.gp_from_gram.
 
 neural-tangents is optional (not needed by ibits or its tests):
 
-    pip install ./python neural-tangents        # brings jax (CPU)
+    pip install ./python neural-tangents "jax==0.4.35" "jaxlib==0.4.35" "tf2jax==0.3.6"
+    # (neural-tangents 0.6.5 does not import with the newest jax or tf2jax)
     python3 examples/neural_tangents_gram.py
 
 Prints the bits at 0.5 x the mean error for the CNN NNGP and, on the same task, for ibits' own
