@@ -231,8 +231,9 @@ pub fn table(answers: &[Answer]) -> String {
         "method",
         "Chernoff bits",
         "Ruben bits",
+        "certified bits",
     ];
-    let mut rows: Vec<[String; 9]> = Vec::new();
+    let mut rows: Vec<[String; 10]> = Vec::new();
     let mut errors = String::new();
     for (index, answer) in answers.iter().enumerate() {
         if let Some(error) = &answer.error {
@@ -249,6 +250,13 @@ pub fn table(answers: &[Answer]) -> String {
             answer.method.clone().unwrap_or_default(),
             answer.chernoff_bits.map(number).unwrap_or("-".into()),
             answer.ruben_bits.map(number).unwrap_or("-".into()),
+            match answer.bits_bracket {
+                Some([lower, upper]) if upper.is_finite() => {
+                    format!("[{}, {}]", number(lower), number(upper))
+                }
+                Some([lower, _]) => format!(">= {}", number(lower)),
+                None => "-".into(),
+            },
         ]);
     }
     let mut widths = header.map(str::len);
@@ -259,7 +267,8 @@ pub fn table(answers: &[Answer]) -> String {
     }
     let mut out = String::from(
         "ln F = ln P[X <= x] in nats; bits = -log2 P[X <= x]; Chernoff bits is a lower bound on \
-         bits (gx2); Ruben bits is the certified series value when it converged (gx2).\n",
+         bits (gx2); Ruben bits is the certified series value when it converged (gx2); the true \
+         bits provably lie in the certified bracket (gx2).\n",
     );
     let line = |cells: &[String]| {
         let mut text = String::new();
