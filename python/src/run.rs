@@ -49,7 +49,7 @@ where
 /// written, `MemoryError` for a run planned not to fit, `ValueError` for everything the caller
 /// gave (shapes, values, options). The message is the error with its causes.
 pub fn to_py_err(e: ibits::Error) -> PyErr {
-    let message = chain(&e);
+    let message = ibits::error::chain(&e);
     match root(&e) {
         ibits::Error::Io(_)
         | ibits::Error::Data(ibits::data::DataError::Io { .. })
@@ -67,21 +67,6 @@ fn root(e: &ibits::Error) -> &ibits::Error {
         ibits::Error::Context { source, .. } => root(source),
         other => other,
     }
-}
-
-/// An error and its sources on one line.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }
 
 /// `ValueError` with `message`.

@@ -174,3 +174,19 @@ pub enum ModelError {
     #[error("the SVD of the centred training inputs did not converge")]
     Svd,
 }
+
+/// An error and its sources on one line (each source's text once: a source already quoted by
+/// its parent is not repeated), as sweeps record failed cells and the Python package raises.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}

@@ -246,7 +246,7 @@ impl Experiment {
                 jobs: options.jobs.max(1),
                 shard: options.shard,
             },
-            |cell| run_cell(cell, &settings, &targets).map_err(|e| error_chain(&e)),
+            |cell| run_cell(cell, &settings, &targets).map_err(|e| crate::error::chain(&e)),
             events,
         )?)
     }
@@ -262,21 +262,6 @@ impl Experiment {
             })
             .collect()
     }
-}
-
-/// An error and its sources on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }
 
 /// Run one cell: load its task, estimate in its space, describe the result as a record.
